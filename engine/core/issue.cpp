@@ -1,0 +1,76 @@
+#include "engine/core/issue.h"
+
+namespace qingling {
+namespace {
+
+void set_attribute(Issue& issue, const std::string& name, const std::string& value) {
+  if (name == "title") issue.title = value;
+  else if (name == "description") issue.description = value;
+  else if (name == "category") issue.category = value;
+  else if (name == "source") issue.source = value;
+  else if (name == "severity") issue.severity = value;
+  else if (name == "unit") issue.unit = value;
+  else if (name == "responsible_unit") issue.responsible_unit = value;
+  else if (name == "lead_unit") issue.lead_unit = value;
+  else if (name == "responsible_leader") issue.responsible_leader = value;
+  else if (name == "measures") issue.measures = value;
+  else issue.attributes[name] = value;
+}
+
+}  // namespace
+
+bool is_issue_attribute(std::string_view field) {
+  return field == "title" || field == "description" || field == "category" ||
+         field == "source" || field == "severity" || field == "unit" ||
+         field == "responsible_unit" || field == "lead_unit" || field == "responsible_leader" ||
+         field == "measures";
+}
+
+std::string_view to_string(Event::Type type) {
+  switch (type) {
+    case Event::Type::Created: return "created";
+    case Event::Type::Action: return "action";
+    case Event::Type::EvidenceAttached: return "evidence";
+  }
+  return "action";
+}
+
+std::optional<Event::Type> event_type_from(std::string_view text) {
+  if (text == "created") return Event::Type::Created;
+  if (text == "action") return Event::Type::Action;
+  if (text == "evidence") return Event::Type::EvidenceAttached;
+  return std::nullopt;
+}
+
+Issue apply(Issue issue, const Event& event) {
+  if (event.type == Event::Type::Created) {
+    issue = Issue{};
+    issue.created_by = event.actor;
+    issue.created_at = event.at;
+  }
+  for (const auto& [name, value] : event.fields) {
+    if (name == "deadline") continue;  // carried, with its derivation, by `event.deadline`
+    set_attribute(issue, name, value);
+  }
+  if (event.deadline) issue.deadline = event.deadline;
+  if (!event.to_state.empty() && event.to_state != issue.state) {
+    issue.state = event.to_state;
+    issue.paused_since = event.enters_paused ? std::optional<Date>{event.local_date} : std::nullopt;
+    issue.cleared_at = event.enters_cleared ? std::optional<Instant>{event.at} : std::nullopt;
+  }
+  if (event.type == Event::Type::EvidenceAttached) ++issue.evidence_count;
+  issue.id = event.issue_id;
+  issue.version = event.version;
+  issue.updated_at = event.at;
+  return issue;
+}
+
+OverdueStatus overdue_status(const Issue& issue, const RuleSet& rules, Date today) {
+  const StateDef* state = rules.find_state(issue.state);
+  if (!issue.deadline || state == nullptr || state->clock != DeadlineClock::Running) return {};
+  const int late = days_between(issue.deadline->date, today);
+  if (late <= 0) return {};
+  return {true, late};
+}
+
+}  // namespace qingling

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/rule_set.h"
+#include "engine/core/time.h"
+
+namespace qingling {
+
+struct Milestone {
+  std::string name;
+  Date date;
+  bool provisional = false;
+};
+
+// How a deadline was derived, kept with it so that anyone can check it.
+struct DeadlineBasis {
+  std::string kind;          // "rule", "fixed", "given", "extended", "replanned"
+  std::string rule;          // deadline rule name (kind rule/fixed/replanned)
+  std::string pack_version;  // rule pack it was decided under
+  Date start;                // the day counting starts from (the day of 交办)
+  int days = 0;              // `within` days (working or calendar)
+  SpanUnit unit = SpanUnit::CalendarDays;
+  int days_counted = 0;      // calendar days from start to the planned date
+  int weekend_days_skipped = 0;
+  std::vector<Date> holidays_skipped;
+  std::vector<Date> makeup_days_counted;
+  int paused_days_added = 0;  // working days added for time spent in paused states
+  bool provisional = false;   // counted past the calendar's last known year
+  std::string reason;         // for "given" and "extended"
+  std::optional<Date> previous;  // the deadline this one replaced
+};
+
+struct Deadline {
+  Date date;
+  DeadlineBasis basis;
+  std::vector<Milestone> milestones;
+};
+
+// A problem (问题) as it stands after its events: the projection that reads
+// serve. Built only by `apply` from events.
+struct Issue {
+  std::int64_t id = 0;
+  int version = 0;  // number of events applied
+  std::string title;
+  std::string description;
+  std::string category;
+  std::string source;
+  std::string severity;
+  std::string unit;              // where the problem is (location unit code)
+  std::string responsible_unit;  // 责任单位
+  std::string lead_unit;         // 牵头单位
+  std::string responsible_leader;  // 责任领导 (a title or a name, not a user)
+  std::string measures;          // 整改措施
+  std::string state;
+  std::optional<Deadline> deadline;
+  std::optional<Date> paused_since;  // set while the clock is paused
+  int evidence_count = 0;
+  std::map<std::string, std::string> attributes;  // latest value of other action fields
+  std::string created_by;
+  Instant created_at{};
+  Instant updated_at{};
+  std::optional<Instant> cleared_at;
+};
+
+// One fact in a problem's history. Events are what the log stores and what
+// projections are rebuilt from; `apply` is their only interpreter.
+struct Event {
+  enum class Type { Created, Action, EvidenceAttached };
+  Type type = Type::Action;
+  std::int64_t issue_id = 0;
+  int version = 0;  // the problem's version after this event
+  std::string action;  // action name for Type::Action
+  std::string from_state;
+  std::string to_state;
+  std::string actor;
+  Instant at{};
+  Date local_date;  // `at` in the campaign's time zone
+  std::string pack_version;
+  std::map<std::string, std::string> fields;  // Created: the draft; Action: the fields given
+  std::string comment;
+  std::optional<Deadline> deadline;  // the deadline this event sets, if any
+  // What the state entered meant when the event was decided, so that
+  // replaying the log never needs the pack of the day.
+  bool enters_paused = false;   // the deadline clock pauses from `local_date`
+  bool enters_cleared = false;  // the problem counts as cleared from `at`
+};
+
+std::string_view to_string(Event::Type type);
+std::optional<Event::Type> event_type_from(std::string_view text);
+
+// The problem after `event`. Pure; `event` must follow `issue` (version + 1).
+Issue apply(Issue issue, const Event& event);
+
+// Overdue as of `today` (campaign-local date): only while the clock runs.
+struct OverdueStatus {
+  bool overdue = false;
+  int days_overdue = 0;  // calendar days past the deadline
+};
+OverdueStatus overdue_status(const Issue& issue, const RuleSet& rules, Date today);
+
+// Names of problem attributes an action field may set.
+bool is_issue_attribute(std::string_view field);
+
+}  // namespace qingling

@@ -1,0 +1,36 @@
+#include "engine/core/rule_set.h"
+
+#include <algorithm>
+
+namespace qingling {
+namespace {
+
+template <class T, class Key>
+const T* find_by(const std::vector<T>& items, std::string_view key, Key T::*member) {
+  auto it = std::find_if(items.begin(), items.end(),
+                         [&](const T& item) { return item.*member == key; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+const StateDef* RuleSet::find_state(std::string_view name) const {
+  return find_by(states, name, &StateDef::name);
+}
+const ActionDef* RuleSet::find_action(std::string_view name) const {
+  return find_by(actions, name, &ActionDef::name);
+}
+const CodeLabel* RuleSet::find_category(std::string_view code) const {
+  return find_by(categories, code, &CodeLabel::code);
+}
+const CodeLabel* RuleSet::find_source(std::string_view code) const {
+  return find_by(sources, code, &CodeLabel::code);
+}
+const CodeLabel* RuleSet::find_severity(std::string_view code) const {
+  return find_by(severities, code, &CodeLabel::code);
+}
+bool RuleSet::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+}  // namespace qingling

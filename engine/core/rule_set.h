@@ -1,0 +1,126 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/calendar.h"
+#include "engine/core/time.h"
+
+namespace qingling {
+
+// What the deadline clock does while a problem sits in a state.
+enum class DeadlineClock {
+  Running,  // days count; the problem can be overdue
+  Paused,   // days do not count; on leaving, the deadline moves out by the paused working days
+  Stopped,  // no deadline applies (cleared, closed)
+};
+
+struct StateDef {
+  std::string name;   // stable code: "rectifying"
+  std::string label;  // shown to people: "整改中"
+  DeadlineClock clock = DeadlineClock::Running;
+  bool cleared = false;  // counts as cleared (销号) in figures
+};
+
+enum class FieldType { Text, UnitCode, IsoDate, Boolean };
+
+// A field an action takes. Fields named like a problem attribute
+// (responsible_unit, lead_unit, responsible_leader, measures, severity,
+// deadline) update it; others are recorded in the event and kept as the
+// problem's latest value under that name.
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::Text;
+  bool required = false;
+  std::string label;
+};
+
+// What an action does to the deadline.
+enum class DeadlineEffect {
+  None,
+  Plan,    // compute it from the deadline rules (交办); a `deadline` field overrides
+  Extend,  // set it to the `deadline` field, keeping the derivation and the reason (延期)
+  Replan,  // compute it again under the pack loaded now, from the original start
+};
+
+struct ActionDef {
+  std::string name;   // stable code used in URLs: "assign"
+  std::string label;  // "交办"
+  std::vector<std::string> from;  // states it may be taken in
+  std::string to;                 // state it leads to; empty: stays where it is
+  std::vector<std::string> roles;
+  std::vector<FieldSpec> fields;
+  bool comment_required = false;
+  bool evidence_required = false;
+  DeadlineEffect deadline = DeadlineEffect::None;
+};
+
+struct CodeLabel {
+  std::string code;
+  std::string label;
+};
+
+enum class SpanUnit { CalendarDays, WorkingDays };
+
+// A milestone back-scheduled from the deadline (倒排工期): either a number of
+// (working) days before it, or a point at `percent` of the span from the
+// start to the deadline.
+struct MilestoneRule {
+  std::string name;
+  std::optional<int> days_before;
+  SpanUnit unit = SpanUnit::CalendarDays;
+  std::optional<int> percent;
+};
+
+// One deadline rule; the first whose conditions all hold decides. An empty
+// condition list matches any problem.
+struct DeadlineRule {
+  std::string name;
+  std::vector<std::string> categories;
+  std::vector<std::string> severities;
+  std::vector<std::string> sources;
+  std::optional<int> within;  // days from the start
+  SpanUnit unit = SpanUnit::CalendarDays;
+  std::optional<Date> fixed;  // a fixed date instead of `within`
+  std::vector<MilestoneRule> milestones;
+};
+
+struct Campaign {
+  std::string code;
+  std::string name;
+  std::string time_zone = "Asia/Shanghai";
+};
+
+// Everything about a campaign, as a value. Built by rules/loader; immutable
+// once built and shared between threads by const reference or shared_ptr.
+struct RuleSet {
+  std::string version;  // declared version and content hash: "2026.1+3fa2b1c0"
+  Campaign campaign;
+  TimeZone zone;
+  bool has_calendar = false;
+  WorkingCalendar calendar;
+
+  std::vector<std::string> roles;
+  std::vector<CodeLabel> categories;
+  std::vector<CodeLabel> sources;
+  std::vector<CodeLabel> severities;
+  std::string default_source;
+  std::string default_severity;
+
+  std::vector<StateDef> states;
+  std::string initial_state;
+  std::vector<std::string> create_roles;  // who may log a problem
+  std::vector<ActionDef> actions;
+  std::vector<DeadlineRule> deadlines;
+
+  const StateDef* find_state(std::string_view name) const;
+  const ActionDef* find_action(std::string_view name) const;
+  const CodeLabel* find_category(std::string_view code) const;
+  const CodeLabel* find_source(std::string_view code) const;
+  const CodeLabel* find_severity(std::string_view code) const;
+  bool has_role(std::string_view role) const;
+};
+
+}  // namespace qingling
