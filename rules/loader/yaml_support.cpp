@@ -11,13 +11,16 @@ std::string LoadError::to_string() const {
 }
 
 void ErrorSink::add(const YAML::Mark& at, std::string message) {
-  errors_.push_back({file_, at.line + 1, at.column + 1, std::move(message)});
+  // A null mark (no position) reports as 1:1, the start of the file.
+  const int line = at.is_null() ? 0 : at.line;
+  const int column = at.is_null() ? 0 : at.column;
+  errors_.push_back({file_, line + 1, column + 1, std::move(message)});
 }
 
 YAML::Node load_file(const std::filesystem::path& path, ErrorSink& sink) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    sink.add(YAML::Mark{0, 0, 0}, "cannot open the file");
+    sink.add(YAML::Mark::null_mark(), "cannot open the file");
     return YAML::Node{};
   }
   std::ostringstream text;

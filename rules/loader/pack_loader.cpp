@@ -1,0 +1,2 @@
+#include "rules/loader/pack_loader.h"
+#include "rules/loader/yaml_support.h"

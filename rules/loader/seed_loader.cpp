@@ -1,0 +1,1 @@
+#include "rules/loader/seed_loader.h"
