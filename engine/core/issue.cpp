@@ -49,7 +49,9 @@ Issue apply(Issue issue, const Event& event) {
     issue.created_at = event.at;
   }
   for (const auto& [name, value] : event.fields) {
-    if (name == "deadline") continue;  // carried, with its derivation, by `event.deadline`
+    // The deadline is carried, with its derivation, by `event.deadline`;
+    // evidence files are listed from the events, not the projection.
+    if (name == "deadline" || name.rfind("evidence.", 0) == 0) continue;
     set_attribute(issue, name, value);
   }
   if (event.deadline) issue.deadline = event.deadline;

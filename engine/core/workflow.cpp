@@ -249,6 +249,38 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
   return e;
 }
 
+Result<Event> decide_evidence(const Issue& issue, const Actor& actor, const std::string& file_name,
+                              const std::string& content_type, const std::string& sha256,
+                              std::int64_t size, const DecisionContext& ctx) {
+  if (!can_see(issue, actor, ctx.units)) {
+    return Rejection::not_found("No problem " + std::to_string(issue.id) + ".");
+  }
+  const StateDef* state = ctx.rules.find_state(issue.state);
+  if (state != nullptr && state->cleared) {
+    return Rejection::not_allowed("Evidence cannot be attached to a cleared problem.");
+  }
+  std::vector<FieldError> errors;
+  if (file_name.empty()) errors.push_back({"file_name", "a file name is required"});
+  check_text("file_name", file_name, 255, errors);
+  if (sha256.size() != 64) errors.push_back({"sha256", "expected 64 hex digits"});
+  if (!errors.empty()) return Rejection::invalid("The evidence is not valid.", std::move(errors));
+  Event e;
+  e.type = Event::Type::EvidenceAttached;
+  e.issue_id = issue.id;
+  e.version = issue.version + 1;
+  e.from_state = issue.state;
+  e.to_state = issue.state;
+  e.actor = actor.user;
+  e.at = ctx.now;
+  e.local_date = ctx.rules.zone.local_date(ctx.now);
+  e.pack_version = ctx.rules.version;
+  e.fields = {{"evidence.name", file_name},
+              {"evidence.type", content_type},
+              {"evidence.sha256", sha256},
+              {"evidence.size", std::to_string(size)}};
+  return e;
+}
+
 std::vector<const ActionDef*> available_actions(const Issue& issue, const Actor& actor,
                                                 const DecisionContext& ctx) {
   std::vector<const ActionDef*> out;

@@ -52,6 +52,13 @@ Result<Event> decide_create(const IssueDraft& draft, const Actor& actor, const D
 Result<Event> decide_action(const Issue& issue, const ActionRequest& request, const Actor& actor,
                             const DecisionContext& ctx);
 
+// The EvidenceAttached event for a file (佐证材料) already stored under its
+// SHA-256. Anyone who can see the problem may attach evidence until it is
+// cleared.
+Result<Event> decide_evidence(const Issue& issue, const Actor& actor, const std::string& file_name,
+                              const std::string& content_type, const std::string& sha256,
+                              std::int64_t size, const DecisionContext& ctx);
+
 // The actions `actor` may take on `issue` now (ignoring required fields).
 std::vector<const ActionDef*> available_actions(const Issue& issue, const Actor& actor,
                                                 const DecisionContext& ctx);

@@ -1,0 +1,87 @@
+#include "engine/store/commands.h"
+
+#include "engine/core/sha256.h"
+
+namespace qingling::store {
+namespace {
+
+DeadlineClock clock_of(const RuleSet& rules, const std::string& state) {
+  const StateDef* def = rules.find_state(state);
+  return def != nullptr ? def->clock : DeadlineClock::Stopped;
+}
+
+std::string request_hash(const CreateIssue& c) {
+  std::string canonical;
+  for (const auto& [k, v] : c.draft.fields) {
+    canonical += k;
+    canonical += '\x1f';
+    canonical += v;
+    canonical += '\x1e';
+  }
+  return sha256_hex(canonical);
+}
+
+Result<Receipt> append(WriteBackend& backend, const Issue& before, const Event& event,
+                       const WriteContext& ctx) {
+  Issue after = apply(before, event);
+  backend.append_issue_event(event, after, clock_of(ctx.rules, after.state), ctx.units);
+  return Receipt{std::move(after), false};
+}
+
+Result<Receipt> run(WriteBackend& backend, const CreateIssue& c, const WriteContext& ctx) {
+  const std::string hash = request_hash(c);
+  if (!c.idempotency_key.empty()) {
+    if (auto seen = backend.recall(c.actor.user, c.idempotency_key)) {
+      if (seen->request_hash != hash) {
+        return Rejection::invalid_field(
+            "Idempotency-Key", "this key was already used for a different request");
+      }
+      auto first = backend.load_first_event(seen->issue_id);
+      if (!first) return Rejection::not_found("The problem this key created is gone.");
+      return Receipt{apply(Issue{}, *first), true};
+    }
+  }
+  auto decided = decide_create(c.draft, c.actor, DecisionContext{ctx.rules, ctx.units, ctx.now});
+  if (!decided) return decided.error();
+  Event event = std::move(*decided);
+  event.issue_id = backend.next_issue_id();
+  auto receipt = append(backend, Issue{}, event, ctx);
+  if (receipt && !c.idempotency_key.empty()) {
+    backend.remember(c.actor.user, c.idempotency_key, event.issue_id, hash, ctx.now);
+  }
+  return receipt;
+}
+
+Result<Receipt> run(WriteBackend& backend, const TakeAction& c, const WriteContext& ctx) {
+  auto issue = backend.load_issue(c.issue_id);
+  if (!issue || !can_see(*issue, c.actor, ctx.units)) {
+    return Rejection::not_found("No problem " + std::to_string(c.issue_id) + ".");
+  }
+  if (issue->version != c.expected_version) {
+    return Rejection::stale("The problem is at version " + std::to_string(issue->version) +
+                            ", not " + std::to_string(c.expected_version) +
+                            "; reload it and try again.");
+  }
+  auto decided = decide_action(*issue, c.request, c.actor, DecisionContext{ctx.rules, ctx.units, ctx.now});
+  if (!decided) return decided.error();
+  return append(backend, *issue, *decided, ctx);
+}
+
+Result<Receipt> run(WriteBackend& backend, const AttachEvidence& c, const WriteContext& ctx) {
+  auto issue = backend.load_issue(c.issue_id);
+  if (!issue || !can_see(*issue, c.actor, ctx.units)) {
+    return Rejection::not_found("No problem " + std::to_string(c.issue_id) + ".");
+  }
+  auto decided = decide_evidence(*issue, c.actor, c.file_name, c.content_type, c.sha256, c.size,
+                                 DecisionContext{ctx.rules, ctx.units, ctx.now});
+  if (!decided) return decided.error();
+  return append(backend, *issue, *decided, ctx);
+}
+
+}  // namespace
+
+Result<Receipt> execute(WriteBackend& backend, const Command& command, const WriteContext& ctx) {
+  return std::visit([&](const auto& c) { return run(backend, c, ctx); }, command);
+}
+
+}  // namespace qingling::store

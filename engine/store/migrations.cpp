@@ -1,0 +1,121 @@
+#include "engine/store/migrations.h"
+
+#include <stdexcept>
+#include <string>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+namespace qingling::store {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, R"(
+CREATE TABLE units (
+  code     TEXT PRIMARY KEY,
+  name     TEXT NOT NULL,
+  kind     TEXT NOT NULL,
+  parent   TEXT NOT NULL,
+  email    TEXT NOT NULL DEFAULT '',
+  path     TEXT NOT NULL,
+  position INTEGER NOT NULL
+);
+CREATE INDEX units_path ON units(path);
+
+CREATE TABLE users (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  unit         TEXT NOT NULL,
+  roles        TEXT NOT NULL,
+  email        TEXT NOT NULL DEFAULT '',
+  created_at   TEXT NOT NULL
+);
+
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+
+-- The hash-chained, append-only log: every change, with actor, time and pack version.
+CREATE TABLE events (
+  seq          INTEGER PRIMARY KEY,
+  issue_id     INTEGER,
+  version      INTEGER,
+  type         TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  pack_version TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  prev_hash    TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  UNIQUE (issue_id, version)
+);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+-- Projection of the log: each problem as it stands, rebuilt from events.
+CREATE TABLE issues (
+  id               INTEGER PRIMARY KEY,
+  version          INTEGER NOT NULL,
+  state            TEXT NOT NULL,
+  clock            TEXT NOT NULL,
+  category         TEXT NOT NULL,
+  source           TEXT NOT NULL,
+  severity         TEXT NOT NULL,
+  unit             TEXT NOT NULL,
+  unit_path        TEXT NOT NULL,
+  responsible_unit TEXT NOT NULL,
+  responsible_path TEXT NOT NULL,
+  lead_unit        TEXT NOT NULL,
+  lead_path        TEXT NOT NULL,
+  title            TEXT NOT NULL,
+  description      TEXT NOT NULL,
+  deadline         TEXT,
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL,
+  body             TEXT NOT NULL
+);
+CREATE INDEX issues_unit_path ON issues(unit_path, id);
+CREATE INDEX issues_responsible_path ON issues(responsible_path, id);
+CREATE INDEX issues_lead_path ON issues(lead_path, id);
+CREATE INDEX issues_overdue ON issues(clock, deadline);
+
+CREATE TABLE idempotency (
+  actor        TEXT NOT NULL,
+  key          TEXT NOT NULL,
+  issue_id     INTEGER NOT NULL,
+  request_hash TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  PRIMARY KEY (actor, key)
+);
+)"},
+};
+
+}  // namespace
+
+void migrate(SQLite::Database& db) {
+  const int current = db.execAndGet("PRAGMA user_version").getInt();
+  const int latest = kMigrations[std::size(kMigrations) - 1].version;
+  if (current > latest) {
+    throw std::runtime_error("the database schema is version " + std::to_string(current) +
+                             ", newer than this program's " + std::to_string(latest));
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current) continue;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(m.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(m.version));
+    tx.commit();
+  }
+}
+
+}  // namespace qingling::store

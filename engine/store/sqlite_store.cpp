@@ -1,0 +1,430 @@
+#include <mutex>
+#include <stdexcept>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include "engine/codec/json_codec.h"
+#include "engine/store/migrations.h"
+#include "engine/store/store.h"
+
+namespace qingling::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+// Subtree bounds for a materialised path: every path below "/cc/" sorts in
+// ["/cc/", "/cc0"), since '0' follows '/'.
+std::string upper_bound_of(const std::string& path) {
+  std::string upper = path;
+  if (!upper.empty()) upper.back() = '0';
+  return upper;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const std::size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+Event event_from_row(SQLite::Statement& s) {
+  Event e;
+  e.issue_id = s.getColumn(0).getInt64();
+  e.version = s.getColumn(1).getInt();
+  e.type = event_type_from(s.getColumn(2).getString()).value_or(Event::Type::Action);
+  e.actor = s.getColumn(3).getString();
+  e.at = parse_instant(s.getColumn(4).getString()).value_or(Instant{});
+  e.pack_version = s.getColumn(5).getString();
+  codec::decode_payload(s.getColumn(6).getString(), e);
+  return e;
+}
+
+Unit unit_from_row(SQLite::Statement& s) {
+  return Unit{s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+              s.getColumn(3).getString(), s.getColumn(4).getString()};
+}
+
+constexpr const char* kSelectUnits =
+    R"(SELECT code, name, kind, parent, email FROM units ORDER BY position)";
+constexpr const char* kSelectEventsOfIssue =
+    R"(SELECT issue_id, version, type, actor, at, pack_version, payload
+       FROM events WHERE issue_id = ? ORDER BY version)";
+
+void configure(SQLite::Database& db) {
+  db.setBusyTimeout(kBusyTimeoutMs);
+}
+
+class SqliteReadView final : public ReadView {
+ public:
+  explicit SqliteReadView(const std::filesystem::path& file)
+      : db_(file.string(), SQLite::OPEN_READONLY),
+        issue_(db_, "SELECT body FROM issues WHERE id = ?"),
+        events_(db_, kSelectEventsOfIssue) {
+    configure(db_);
+  }
+
+  std::optional<Issue> issue(std::int64_t id) override {
+    issue_.reset();
+    issue_.bind(1, id);
+    if (!issue_.executeStep()) return std::nullopt;
+    return codec::decode_issue(issue_.getColumn(0).getString());
+  }
+
+  IssuePage issues(const IssueQuery& q) override {
+    // Only bound values; the text is fixed but for which conditions apply.
+    std::string sql =
+        "SELECT body FROM issues WHERE ((unit_path >= :jp AND unit_path < :jq)"
+        " OR (responsible_path >= :jp AND responsible_path < :jq)"
+        " OR (lead_path >= :jp AND lead_path < :jq))";
+    if (!q.unit.empty()) sql += " AND unit_path >= :up AND unit_path < :uq";
+    if (!q.state.empty()) sql += " AND state = :state";
+    if (!q.category.empty()) sql += " AND category = :category";
+    if (!q.severity.empty()) sql += " AND severity = :severity";
+    if (!q.source.empty()) sql += " AND source = :source";
+    if (!q.responsible_unit.empty()) sql += " AND responsible_unit = :resp";
+    if (q.overdue_only) sql += " AND clock = 'running' AND deadline < :today";
+    if (!q.text.empty()) {
+      sql += " AND (instr(title, :text) > 0 OR instr(description, :text) > 0)";
+    }
+    if (q.before_id) sql += " AND id < :before";
+    sql += " ORDER BY id DESC LIMIT :limit";
+    SQLite::Statement s(db_, sql);
+    const std::string jpath = path_of(q.jurisdiction);
+    s.bind(":jp", jpath);
+    s.bind(":jq", upper_bound_of(jpath));
+    if (!q.unit.empty()) {
+      const std::string upath = path_of(q.unit);
+      s.bind(":up", upath);
+      s.bind(":uq", upper_bound_of(upath));
+    }
+    if (!q.state.empty()) s.bind(":state", q.state);
+    if (!q.category.empty()) s.bind(":category", q.category);
+    if (!q.severity.empty()) s.bind(":severity", q.severity);
+    if (!q.source.empty()) s.bind(":source", q.source);
+    if (!q.responsible_unit.empty()) s.bind(":resp", q.responsible_unit);
+    if (q.overdue_only) s.bind(":today", format_date(q.today));
+    if (!q.text.empty()) s.bind(":text", q.text);
+    if (q.before_id) s.bind(":before", *q.before_id);
+    s.bind(":limit", q.limit + 1);
+    IssuePage page;
+    while (s.executeStep()) page.items.push_back(codec::decode_issue(s.getColumn(0).getString()));
+    if (page.items.size() > static_cast<std::size_t>(q.limit)) {
+      page.items.pop_back();
+      page.next_cursor = page.items.back().id;
+    }
+    return page;
+  }
+
+  std::vector<Event> events(std::int64_t issue_id) override {
+    events_.reset();
+    events_.bind(1, issue_id);
+    std::vector<Event> out;
+    while (events_.executeStep()) out.push_back(event_from_row(events_));
+    return out;
+  }
+
+  std::optional<User> user_by_token_hash(const std::string& hash) override {
+    SQLite::Statement s(db_,
+                        R"(SELECT u.id, u.name, u.display_name, u.unit, u.roles, u.email
+                           FROM tokens t JOIN users u ON u.id = t.user_id
+                           WHERE t.token_hash = ? AND t.revoked_at IS NULL)");
+    s.bind(1, hash);
+    if (!s.executeStep()) return std::nullopt;
+    return User{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                s.getColumn(3).getString(), split(s.getColumn(4).getString()),
+                s.getColumn(5).getString()};
+  }
+
+  std::vector<Unit> units() override {
+    SQLite::Statement s(db_, kSelectUnits);
+    std::vector<Unit> out;
+    while (s.executeStep()) out.push_back(unit_from_row(s));
+    return out;
+  }
+
+  void scan_log(const std::function<bool(const LogEntry&)>& visit) override {
+    SQLite::Statement s(db_,
+                        R"(SELECT seq, COALESCE(issue_id, 0), COALESCE(version, 0), type, actor, at,
+                                  pack_version, payload, prev_hash, hash
+                           FROM events ORDER BY seq)");
+    while (s.executeStep()) {
+      LogEntry e{s.getColumn(0).getInt64(),  s.getColumn(1).getInt64(),  s.getColumn(2).getInt(),
+                 s.getColumn(3).getString(), s.getColumn(4).getString(), s.getColumn(5).getString(),
+                 s.getColumn(6).getString(), s.getColumn(7).getString(), s.getColumn(8).getString(),
+                 s.getColumn(9).getString()};
+      if (!visit(e)) return;
+    }
+  }
+
+  bool ready() override {
+    SQLite::Statement s(db_, "SELECT 1");
+    return s.executeStep();
+  }
+
+ private:
+  std::string path_of(const std::string& code) {
+    SQLite::Statement s(db_, "SELECT path FROM units WHERE code = ?");
+    s.bind(1, code);
+    // An unknown unit has an empty subtree: a path no unit can have.
+    return s.executeStep() ? s.getColumn(0).getString() : std::string("//");
+  }
+
+  SQLite::Database db_;
+  SQLite::Statement issue_;
+  SQLite::Statement events_;
+};
+
+class SqliteWriteBackend final : public WriteBackend {
+ public:
+  explicit SqliteWriteBackend(const std::filesystem::path& file)
+      : db_(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+    configure(db_);
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec("PRAGMA synchronous=FULL");
+    db_.exec("PRAGMA foreign_keys=ON");
+    migrate(db_);
+    load_issue_ = std::make_unique<SQLite::Statement>(db_, "SELECT body FROM issues WHERE id = ?");
+    last_link_ = std::make_unique<SQLite::Statement>(
+        db_, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+    insert_event_ = std::make_unique<SQLite::Statement>(
+        db_, R"(INSERT INTO events (seq, issue_id, version, type, actor, at, pack_version, payload,
+                                    prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+    upsert_issue_ = std::make_unique<SQLite::Statement>(
+        db_, R"(INSERT OR REPLACE INTO issues
+                  (id, version, state, clock, category, source, severity, unit, unit_path,
+                   responsible_unit, responsible_path, lead_unit, lead_path, title, description,
+                   deadline, created_at, updated_at, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+  }
+
+  void begin() override { db_.exec("BEGIN IMMEDIATE"); }
+  void commit() override { db_.exec("COMMIT"); }
+  void rollback() override {
+    if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) != 0) return;
+    db_.exec("ROLLBACK");
+  }
+  void savepoint() override { db_.exec("SAVEPOINT command"); }
+  void release_savepoint() override { db_.exec("RELEASE SAVEPOINT command"); }
+  void rollback_to_savepoint() override { db_.exec("ROLLBACK TO SAVEPOINT command"); }
+
+  std::optional<Issue> load_issue(std::int64_t id) override {
+    load_issue_->reset();
+    load_issue_->bind(1, id);
+    if (!load_issue_->executeStep()) return std::nullopt;
+    return codec::decode_issue(load_issue_->getColumn(0).getString());
+  }
+
+  std::optional<Event> load_first_event(std::int64_t issue_id) override {
+    SQLite::Statement s(db_, R"(SELECT issue_id, version, type, actor, at, pack_version, payload
+                                FROM events WHERE issue_id = ? AND version = 1)");
+    s.bind(1, issue_id);
+    if (!s.executeStep()) return std::nullopt;
+    return event_from_row(s);
+  }
+
+  std::int64_t next_issue_id() override {
+    SQLite::Statement s(db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM issues");
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+  }
+
+  void append_issue_event(const Event& event, const Issue& after, DeadlineClock clock,
+                          const UnitTree& units) override {
+    append(event.issue_id, event.version, std::string(to_string(event.type)), event.actor, event.at,
+           event.pack_version, codec::encode_payload(event));
+    SQLite::Statement& s = *upsert_issue_;
+    s.reset();
+    s.clearBindings();
+    s.bind(1, after.id);
+    s.bind(2, after.version);
+    s.bind(3, after.state);
+    s.bind(4, std::string(codec::to_string(clock)));
+    s.bind(5, after.category);
+    s.bind(6, after.source);
+    s.bind(7, after.severity);
+    s.bind(8, after.unit);
+    s.bind(9, units.path(after.unit));
+    s.bind(10, after.responsible_unit);
+    s.bind(11, units.path(after.responsible_unit));
+    s.bind(12, after.lead_unit);
+    s.bind(13, units.path(after.lead_unit));
+    s.bind(14, after.title);
+    s.bind(15, after.description);
+    if (after.deadline) {
+      s.bind(16, format_date(after.deadline->date));
+    } else {
+      s.bind(16);
+    }
+    s.bind(17, format_instant(after.created_at));
+    s.bind(18, format_instant(after.updated_at));
+    s.bind(19, codec::encode_issue(after));
+    s.exec();
+  }
+
+  void append_log(const std::string& type, const std::string& actor, Instant at,
+                  const std::string& pack_version, const std::string& payload) override {
+    append(0, 0, type, actor, at, pack_version, payload);
+  }
+
+  std::optional<Remembered> recall(const std::string& actor, const std::string& key) override {
+    SQLite::Statement s(db_, "SELECT issue_id, request_hash FROM idempotency WHERE actor = ? AND key = ?");
+    s.bind(1, actor);
+    s.bind(2, key);
+    if (!s.executeStep()) return std::nullopt;
+    return Remembered{s.getColumn(0).getInt64(), s.getColumn(1).getString()};
+  }
+
+  void remember(const std::string& actor, const std::string& key, std::int64_t issue_id,
+                const std::string& request_hash, Instant at) override {
+    SQLite::Statement s(db_, R"(INSERT INTO idempotency (actor, key, issue_id, request_hash, created_at)
+                                VALUES (?, ?, ?, ?, ?))");
+    s.bind(1, actor);
+    s.bind(2, key);
+    s.bind(3, issue_id);
+    s.bind(4, request_hash);
+    s.bind(5, format_instant(at));
+    s.exec();
+  }
+
+  std::vector<Unit> units() override {
+    SQLite::Statement s(db_, kSelectUnits);
+    std::vector<Unit> out;
+    while (s.executeStep()) out.push_back(unit_from_row(s));
+    return out;
+  }
+
+  void put_units(const std::vector<Unit>& units, const UnitTree& tree) override {
+    SQLite::Statement s(db_, R"(INSERT OR REPLACE INTO units (code, name, kind, parent, email, path, position)
+                                VALUES (?, ?, ?, ?, ?, ?, ?))");
+    std::int64_t position = 0;
+    for (const Unit& u : units) {
+      s.reset();
+      s.bind(1, u.code);
+      s.bind(2, u.name);
+      s.bind(3, u.kind);
+      s.bind(4, u.parent);
+      s.bind(5, u.email);
+      s.bind(6, tree.path(u.code));
+      s.bind(7, position++);
+      s.exec();
+    }
+  }
+
+  std::optional<User> user_by_name(const std::string& name) override {
+    SQLite::Statement s(db_, "SELECT id, name, display_name, unit, roles, email FROM users WHERE name = ?");
+    s.bind(1, name);
+    if (!s.executeStep()) return std::nullopt;
+    return User{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                s.getColumn(3).getString(), split(s.getColumn(4).getString()),
+                s.getColumn(5).getString()};
+  }
+
+  std::int64_t insert_user(const User& user, Instant at) override {
+    SQLite::Statement s(db_, R"(INSERT INTO users (name, display_name, unit, roles, email, created_at)
+                                VALUES (?, ?, ?, ?, ?, ?))");
+    s.bind(1, user.name);
+    s.bind(2, user.display_name);
+    s.bind(3, user.unit);
+    s.bind(4, join(user.roles));
+    s.bind(5, user.email);
+    s.bind(6, format_instant(at));
+    s.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  void insert_token(std::int64_t user_id, const std::string& hash, Instant at) override {
+    SQLite::Statement s(db_, "INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)");
+    s.bind(1, hash);
+    s.bind(2, user_id);
+    s.bind(3, format_instant(at));
+    s.exec();
+  }
+
+  std::int64_t count_issues() override {
+    SQLite::Statement s(db_, "SELECT COUNT(*) FROM issues");
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+  }
+
+ private:
+  void append(std::int64_t issue_id, int version, const std::string& type, const std::string& actor,
+              Instant at, const std::string& pack_version, const std::string& payload) {
+    LogEntry entry;
+    last_link_->reset();
+    if (last_link_->executeStep()) {
+      entry.seq = last_link_->getColumn(0).getInt64() + 1;
+      entry.prev_hash = last_link_->getColumn(1).getString();
+    } else {
+      entry.seq = 1;
+      entry.prev_hash = std::string(64, '0');
+    }
+    last_link_->reset();
+    entry.issue_id = issue_id;
+    entry.version = version;
+    entry.type = type;
+    entry.actor = actor;
+    entry.at = format_instant(at);
+    entry.pack_version = pack_version;
+    entry.payload = payload;
+    entry.hash = chain_hash(entry);
+
+    SQLite::Statement& s = *insert_event_;
+    s.reset();
+    s.clearBindings();
+    s.bind(1, entry.seq);
+    if (issue_id != 0) {
+      s.bind(2, issue_id);
+      s.bind(3, version);
+    }
+    s.bind(4, entry.type);
+    s.bind(5, entry.actor);
+    s.bind(6, entry.at);
+    s.bind(7, entry.pack_version);
+    s.bind(8, entry.payload);
+    s.bind(9, entry.prev_hash);
+    s.bind(10, entry.hash);
+    s.exec();
+  }
+
+  SQLite::Database db_;
+  std::unique_ptr<SQLite::Statement> load_issue_;
+  std::unique_ptr<SQLite::Statement> last_link_;
+  std::unique_ptr<SQLite::Statement> insert_event_;
+  std::unique_ptr<SQLite::Statement> upsert_issue_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::filesystem::path file) : file_(std::move(file)) {
+    // Creates the file, switches it to WAL and migrates it before any reader opens it.
+    SqliteWriteBackend init(file_);
+  }
+  std::unique_ptr<ReadView> open_reader() override { return std::make_unique<SqliteReadView>(file_); }
+  std::unique_ptr<WriteBackend> open_writer() override {
+    return std::make_unique<SqliteWriteBackend>(file_);
+  }
+
+ private:
+  std::filesystem::path file_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file) {
+  return std::make_unique<SqliteDatabase>(file);
+}
+
+}  // namespace qingling::store

@@ -1,0 +1,38 @@
+#include "engine/store/store.h"
+
+#include <sodium.h>
+
+#include "engine/core/sha256.h"
+
+namespace qingling::store {
+
+std::string chain_hash(const LogEntry& e) {
+  Sha256 h;
+  const auto field = [&](std::string_view v) {
+    h.update(std::to_string(v.size()));
+    h.update(":");
+    h.update(v);
+  };
+  field(e.prev_hash);
+  field(std::to_string(e.seq));
+  field(std::to_string(e.issue_id));
+  field(std::to_string(e.version));
+  field(e.type);
+  field(e.actor);
+  field(e.at);
+  field(e.pack_version);
+  field(e.payload);
+  return h.hex_digest();
+}
+
+std::string new_token() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char text[64];
+  sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return "qlt_" + std::string(text);
+}
+
+std::string token_hash(const std::string& token) { return sha256_hex(token); }
+
+}  // namespace qingling::store

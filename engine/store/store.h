@@ -1,0 +1,144 @@
+#pragma once
+
+// The store's interface, in core types. The SQLite backend lives behind it
+// (sqlite_store.cpp); a PostgreSQL backend implements the same three
+// interfaces. No SQL type appears here.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/issue.h"
+#include "engine/core/unit_tree.h"
+#include "engine/core/workflow.h"
+
+namespace qingling::store {
+
+struct User {
+  std::int64_t id = 0;
+  std::string name;  // login name, unique
+  std::string display_name;
+  std::string unit;  // unit code
+  std::vector<std::string> roles;
+  std::string email;
+
+  Actor actor() const { return Actor{name, unit, roles}; }
+};
+
+// One row of the hash-chained log. `issue_id` is 0 for events that are not
+// about a problem (a user added, a rule pack loaded).
+struct LogEntry {
+  std::int64_t seq = 0;
+  std::int64_t issue_id = 0;
+  int version = 0;
+  std::string type;
+  std::string actor;
+  std::string at;  // RFC 3339, as stored
+  std::string pack_version;
+  std::string payload;  // JSON
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The link of the chain: SHA-256 over the previous hash and every column.
+std::string chain_hash(const LogEntry& entry);
+
+struct IssueQuery {
+  std::string jurisdiction;  // unit code of the asker: only its subtree is seen
+  std::string unit;          // optional: restrict further to this unit's subtree
+  std::string state;
+  std::string category;
+  std::string severity;
+  std::string source;
+  std::string responsible_unit;  // optional: exactly this responsible unit
+  bool overdue_only = false;
+  Date today;                    // campaign-local date, for `overdue_only`
+  std::string text;              // substring of title or description
+  int limit = 50;
+  std::optional<std::int64_t> before_id;  // cursor: ids below this
+};
+
+struct IssuePage {
+  std::vector<Issue> items;  // newest first
+  std::optional<std::int64_t> next_cursor;
+};
+
+// A read-only view on its own connection. Not thread-safe: one thread at a time.
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+  virtual std::optional<Issue> issue(std::int64_t id) = 0;
+  virtual IssuePage issues(const IssueQuery& query) = 0;
+  virtual std::vector<Event> events(std::int64_t issue_id) = 0;
+  // The user holding this (unrevoked) API token's hash, if any.
+  virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
+  virtual std::vector<Unit> units() = 0;
+  // Every log entry in order, for `audit verify`; `visit` returns false to stop.
+  virtual void scan_log(const std::function<bool(const LogEntry&)>& visit) = 0;
+  virtual bool ready() = 0;  // the database answers a trivial query
+};
+
+// The write connection, used by one thread (the writer) at a time. All
+// methods but begin/commit/rollback must run inside a transaction.
+class WriteBackend {
+ public:
+  virtual ~WriteBackend() = default;
+  virtual void begin() = 0;  // IMMEDIATE: takes the write lock now
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  virtual void rollback_to_savepoint() = 0;
+
+  virtual std::optional<Issue> load_issue(std::int64_t id) = 0;
+  // The Created event of a problem (its first answer, for idempotent retries).
+  virtual std::optional<Event> load_first_event(std::int64_t issue_id) = 0;
+  virtual std::int64_t next_issue_id() = 0;
+  // Appends `event` to the chained log and writes `after` (the projection)
+  // in the same transaction. `clock` is the state's clock under the rules
+  // that decided the event (kept for the overdue index).
+  virtual void append_issue_event(const Event& event, const Issue& after, DeadlineClock clock,
+                                  const UnitTree& units) = 0;
+  // Appends an event that is not about a problem.
+  virtual void append_log(const std::string& type, const std::string& actor, Instant at,
+                          const std::string& pack_version, const std::string& payload) = 0;
+
+  // Idempotency keys, per actor: the problem id a key created, and a hash of
+  // the request that created it.
+  struct Remembered {
+    std::int64_t issue_id;
+    std::string request_hash;
+  };
+  virtual std::optional<Remembered> recall(const std::string& actor, const std::string& key) = 0;
+  virtual void remember(const std::string& actor, const std::string& key, std::int64_t issue_id,
+                        const std::string& request_hash, Instant at) = 0;
+
+  virtual std::vector<Unit> units() = 0;
+  virtual void put_units(const std::vector<Unit>& units, const UnitTree& tree) = 0;
+  virtual std::optional<User> user_by_name(const std::string& name) = 0;
+  virtual std::int64_t insert_user(const User& user, Instant at) = 0;
+  virtual void insert_token(std::int64_t user_id, const std::string& token_hash, Instant at) = 0;
+  virtual std::int64_t count_issues() = 0;
+};
+
+// One data folder's database. Thread-safe factory of views and backends.
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual std::unique_ptr<ReadView> open_reader() = 0;
+  virtual std::unique_ptr<WriteBackend> open_writer() = 0;
+};
+
+// Opens (creating and migrating if needed) the SQLite database at `file`.
+// Throws SQLite's exception type (std::runtime_error) when it cannot.
+std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
+
+// A new random API token ("qlt_" + 43 URL-safe characters) and its hash.
+std::string new_token();
+std::string token_hash(const std::string& token);
+
+}  // namespace qingling::store

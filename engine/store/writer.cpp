@@ -1,0 +1,128 @@
+#include "engine/store/writer.h"
+
+namespace qingling::store {
+namespace {
+
+// The result handed over with an exception; never read.
+Result<Receipt> placeholder() { return Rejection{Rejection::Kind::Invalid, "not decided"}; }
+
+}  // namespace
+
+Writer::Writer(std::unique_ptr<WriteBackend> backend, const Clock& clock,
+               std::shared_ptr<const RuleSet> rules, Options options)
+    : backend_(std::move(backend)),
+      clock_(clock),
+      options_(options),
+      rules_(std::move(rules)),
+      units_(std::make_shared<const UnitTree>(backend_->units())) {
+  thread_ = std::thread([this] { run(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(Command command, Completion done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() < options_.max_queue) {
+      queue_.push_back({std::move(command), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(std::make_exception_ptr(Overloaded("the writer is busy or stopping; retry shortly")),
+       placeholder());
+}
+
+void Writer::set_rules(std::shared_ptr<const RuleSet> rules) {
+  std::lock_guard lock(mutex_);
+  rules_ = std::move(rules);
+}
+
+std::shared_ptr<const RuleSet> Writer::rules() const {
+  std::lock_guard lock(mutex_);
+  return rules_;
+}
+
+std::shared_ptr<const UnitTree> Writer::units() const {
+  std::lock_guard lock(mutex_);
+  return units_;
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+Writer::Stats Writer::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void Writer::run() {
+  for (;;) {
+    std::deque<Pending> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      const std::size_t n = std::min(queue_.size(), options_.max_batch);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+  }
+}
+
+void Writer::run_batch(std::deque<Pending>& batch) {
+  std::shared_ptr<const RuleSet> rules;
+  std::shared_ptr<const UnitTree> units;
+  {
+    std::lock_guard lock(mutex_);
+    rules = rules_;
+    units = units_;
+  }
+  const WriteContext ctx{*rules, *units, clock_.now()};
+  std::vector<std::exception_ptr> failures(batch.size());
+  std::vector<Result<Receipt>> results(batch.size(), placeholder());
+  std::exception_ptr batch_failure;
+  try {
+    backend_->begin();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      backend_->savepoint();
+      try {
+        results[i] = execute(*backend_, batch[i].command, ctx);
+        if (!results[i]) backend_->rollback_to_savepoint();
+      } catch (const std::exception&) {
+        // One broken command fails alone; the rest of the batch goes on.
+        failures[i] = std::current_exception();
+        backend_->rollback_to_savepoint();
+      }
+      backend_->release_savepoint();
+    }
+    backend_->commit();
+  } catch (const std::exception&) {
+    batch_failure = std::current_exception();
+    try {
+      backend_->rollback();
+    } catch (const std::exception&) {
+      // The connection is beyond use for this batch; the next begin() reports it.
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.batches;
+    stats_.commands += batch.size();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    std::exception_ptr failure = batch_failure ? batch_failure : failures[i];
+    batch[i].done(failure, std::move(results[i]));
+  }
+}
+
+}  // namespace qingling::store

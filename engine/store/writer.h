@@ -1,0 +1,93 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "engine/core/rule_set.h"
+#include "engine/core/time.h"
+#include "engine/core/unit_tree.h"
+#include "engine/store/commands.h"
+#include "engine/store/store.h"
+
+namespace qingling::store {
+
+// The queue is full or the writer has stopped: try again later (503).
+class Overloaded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The single writer: one thread owns the write connection and applies
+// commands in batches, one IMMEDIATE transaction per batch and a savepoint
+// per command (group commit). Nobody hears "done" before the batch is
+// durable; a failed commit fails every command in it.
+class Writer {
+ public:
+  // Called on the writer thread once the outcome is durable (or failed): an
+  // exception for broken infrastructure, else the command's result. Must not
+  // block; hand the result to another executor.
+  using Completion = std::function<void(std::exception_ptr, Result<Receipt>)>;
+
+  struct Options {
+    std::size_t max_queue = 20000;  // commands waiting; beyond it submit fails with Overloaded
+    std::size_t max_batch = 1024;   // commands per transaction
+  };
+
+  struct Stats {
+    std::uint64_t batches = 0;
+    std::uint64_t commands = 0;
+  };
+
+  // `clock` must outlive the writer. Loads the unit tree from the backend.
+  Writer(std::unique_ptr<WriteBackend> backend, const Clock& clock,
+         std::shared_ptr<const RuleSet> rules, Options options);
+  Writer(std::unique_ptr<WriteBackend> backend, const Clock& clock,
+         std::shared_ptr<const RuleSet> rules)
+      : Writer(std::move(backend), clock, std::move(rules), Options{}) {}
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Thread-safe.
+  void submit(Command command, Completion done);
+
+  // Commands decided after this call use `rules`. Decided deadlines stay as
+  // they were: re-planning is an explicit action.
+  void set_rules(std::shared_ptr<const RuleSet> rules);
+  std::shared_ptr<const RuleSet> rules() const;
+  std::shared_ptr<const UnitTree> units() const;
+
+  // Finishes every queued command, then stops the thread. Idempotent.
+  void stop();
+  Stats stats() const;
+
+ private:
+  struct Pending {
+    Command command;
+    Completion done;
+  };
+  void run();
+  void run_batch(std::deque<Pending>& batch);
+
+  std::unique_ptr<WriteBackend> backend_;  // writer thread only
+  const Clock& clock_;
+  Options options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::shared_ptr<const RuleSet> rules_;
+  std::shared_ptr<const UnitTree> units_;
+  Stats stats_;
+  std::thread thread_;
+};
+
+}  // namespace qingling::store
