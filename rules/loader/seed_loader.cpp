@@ -45,52 +45,63 @@ class Fields {
  public:
   Fields(const YAML::Node& map, ErrorSink& sink) : map_(map), sink_(sink) {}
 
-  // Null when the key is absent; `required` reports that.
-  YAML::Node node(const char* key, bool required = true) const {
-    YAML::Node value = map_[key];
-    if (!value && required) sink_.add(map_, std::string("missing key '") + key + "'");
+  // The value at `key`; nullopt when the key is absent (reported when
+  // `required`) or written without a value (always reported, at the key:
+  // yaml-cpp marks an empty value at the next token).
+  std::optional<YAML::Node> node(const char* key, bool required = true) const {
+    const YAML::Node value = map_[key];
+    if (!value) {
+      if (required) sink_.add(map_, std::string("missing key '") + key + "'");
+      return std::nullopt;
+    }
+    if (value.IsNull()) {
+      for (const auto& entry : map_) {
+        if (entry.first.Scalar() == key) sink_.add(entry.first, "expected a value after ':'");
+      }
+      return std::nullopt;
+    }
     return value;
   }
 
   std::string text(const char* key) const {
-    const YAML::Node value = node(key);
+    const std::optional<YAML::Node> value = node(key);
     if (!value) return {};
-    std::optional<std::string> s = read_string(value, sink_, "a non-empty string");
+    std::optional<std::string> s = read_string(*value, sink_, "a non-empty string");
     if (s && s->empty()) {
-      sink_.add(value, "expected a non-empty string");
+      sink_.add(*value, "expected a non-empty string");
       return {};
     }
     return s.value_or(std::string{});
   }
 
   std::string choice(const char* key, std::initializer_list<std::string_view> allowed) const {
-    const YAML::Node value = node(key);
+    const std::optional<YAML::Node> value = node(key);
     if (!value) return {};
     const std::string expected = "one of: " + joined(allowed);
-    std::optional<std::string> s = read_string(value, sink_, expected);
+    std::optional<std::string> s = read_string(*value, sink_, expected);
     if (s && !one_of(*s, allowed)) {
-      sink_.add(value, "expected " + expected);
+      sink_.add(*value, "expected " + expected);
       return {};
     }
     return s.value_or(std::string{});
   }
 
   int number(const char* key, int min, bool required = true) const {
-    const YAML::Node value = node(key, required);
+    const std::optional<YAML::Node> value = node(key, required);
     if (!value) return 0;
     const std::string expected = "an integer of at least " + std::to_string(min);
-    std::optional<int> n = read_int(value, sink_, expected);
+    std::optional<int> n = read_int(*value, sink_, expected);
     if (n && *n < min) {
-      sink_.add(value, "expected " + expected);
+      sink_.add(*value, "expected " + expected);
       return 0;
     }
     return n.value_or(0);
   }
 
   std::vector<std::string> list(const char* key, bool required = true) const {
-    const YAML::Node value = node(key, required);
+    const std::optional<YAML::Node> value = node(key, required);
     if (!value) return {};
-    return read_string_list(value, sink_).value_or(std::vector<std::string>{});
+    return read_string_list(*value, sink_).value_or(std::vector<std::string>{});
   }
 
  private:
@@ -98,12 +109,12 @@ class Fields {
   ErrorSink& sink_;
 };
 
-// A sequence under `key` of a file's top-level map; null (and reported) otherwise.
-YAML::Node sequence(const Fields& top, const char* key, ErrorSink& sink) {
-  YAML::Node value = top.node(key);
-  if (value && !value.IsSequence()) {
-    sink.add(value, std::string("expected a list under '") + key + "'");
-    return YAML::Node{};
+// A sequence under `key` of a file's top-level map; nullopt (and reported) otherwise.
+std::optional<YAML::Node> sequence(const Fields& top, const char* key, ErrorSink& sink) {
+  std::optional<YAML::Node> value = top.node(key);
+  if (value && !value->IsSequence()) {
+    sink.add(*value, std::string("expected a list under '") + key + "'");
+    return std::nullopt;
   }
   return value;
 }
@@ -147,14 +158,14 @@ Unit read_unit(const YAML::Node& node, std::string kind, std::string parent, Err
 
 NameParts read_name_parts(const Fields& top, const char* key, ErrorSink& sink) {
   NameParts parts;
-  const YAML::Node node = top.node(key);
-  if (!node || !check_keys(node, {"first", "second", "suffixes"}, sink)) return parts;
-  const Fields f(node, sink);
+  const std::optional<YAML::Node> node = top.node(key);
+  if (!node || !check_keys(*node, {"first", "second", "suffixes"}, sink)) return parts;
+  const Fields f(*node, sink);
   parts.first = f.list("first");
   parts.second = f.list("second");
   parts.suffixes = f.list("suffixes");
   for (const char* k : {"first", "second", "suffixes"}) {
-    const YAML::Node list = node[k];
+    const YAML::Node list = (*node)[k];
     if (list && list.IsSequence() && list.size() == 0) sink.add(list, "expected at least one");
   }
   return parts;
@@ -185,20 +196,20 @@ UnitsFile read_units(const YAML::Node& root, ErrorSink& sink) {
   out.seed = static_cast<std::uint32_t>(top.number("generator_seed", 0));
 
   Unit city;
-  if (const YAML::Node node = top.node("city")) city = read_unit(node, "city", "", sink);
+  if (const auto node = top.node("city")) city = read_unit(*node, "city", "", sink);
   out.fixed.push_back(city);
   std::set<std::string> seen{city.code};
 
-  if (const YAML::Node list = sequence(top, "departments", sink)) {
-    for (const YAML::Node& node : list) {
+  if (const auto list = sequence(top, "departments", sink)) {
+    for (const YAML::Node& node : *list) {
       Unit dept = read_unit(node, "department", city.code, sink);
       check_code(dept, city.code, node, seen, sink);
       out.fixed.push_back(std::move(dept));
     }
   }
 
-  if (const YAML::Node list = sequence(top, "counties", sink)) {
-    for (const YAML::Node& node : list) {
+  if (const auto list = sequence(top, "counties", sink)) {
+    for (const YAML::Node& node : *list) {
       if (!check_keys(node, {"code", "name", "email", "townships", "villages", "fixed_townships"},
                       sink)) {
         continue;
@@ -383,10 +394,10 @@ std::vector<SeedProblem> read_problems(const YAML::Node& root, const UnitIndex& 
                                        ErrorSink& sink) {
   std::vector<SeedProblem> out;
   if (!check_keys(root, {"problems"}, sink)) return out;
-  const YAML::Node list = sequence(Fields(root, sink), "problems", sink);
+  const std::optional<YAML::Node> list = sequence(Fields(root, sink), "problems", sink);
   if (!list) return out;
   std::set<std::string> codes;
-  for (const YAML::Node& node : list) {
+  for (const YAML::Node& node : *list) {
     if (!check_keys(node,
                     {"code", "category", "title", "title_en", "measures", "responsible_leader",
                      "lead_unit", "responsible_units", "deadline", "demo_state", "story"},
@@ -403,7 +414,7 @@ std::vector<SeedProblem> read_problems(const YAML::Node& root, const UnitIndex& 
     p.responsible_leader = f.text("responsible_leader");
     p.lead_unit = f.text("lead_unit");
     p.responsible_units = f.text("responsible_units");
-    if (const YAML::Node deadline = f.node("deadline")) read_deadline(deadline, p, sink);
+    if (const auto deadline = f.node("deadline")) read_deadline(*deadline, p, sink);
     p.demo_state =
         f.choice("demo_state", {"discovered", "rectifying", "submitted", "cleared", "long_term"});
     p.story = f.list("story", false);
@@ -522,20 +533,20 @@ void read_inspection(const YAML::Node& root, const UnitIndex& units, DemoSeed& s
     return;
   }
   const Fields top(root, sink);
-  if (const YAML::Node list = sequence(top, "templates", sink)) {
-    for (const YAML::Node& node : list) seed.templates.push_back(read_template(node, sink));
+  if (const auto list = sequence(top, "templates", sink)) {
+    for (const YAML::Node& node : *list) seed.templates.push_back(read_template(node, sink));
   }
-  if (const YAML::Node list = sequence(top, "county_targets", sink)) {
+  if (const auto list = sequence(top, "county_targets", sink)) {
     std::set<std::string> seen;
-    for (const YAML::Node& node : list) {
+    for (const YAML::Node& node : *list) {
       seed.county_targets.push_back(read_target(node, units, seen, sink));
     }
   }
   seed.reject_reasons = top.list("reject_reasons");
   seed.reopen_reasons = top.list("reopen_reasons");
-  if (const YAML::Node list = sequence(top, "users", sink)) {
+  if (const auto list = sequence(top, "users", sink)) {
     std::set<std::string> seen;
-    for (const YAML::Node& node : list) seed.users.push_back(read_user(node, units, seen, sink));
+    for (const YAML::Node& node : *list) seed.users.push_back(read_user(node, units, seen, sink));
   }
 }
 

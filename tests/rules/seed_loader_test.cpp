@@ -286,6 +286,19 @@ TEST(SeedLoader, UnknownLeadUnitIsReportedAtItsValue) {
   EXPECT_EQ(load_error(folder.dir()).substr(0, expected.size()), expected);
 }
 
+TEST(SeedLoader, EmptyValueIsReportedAtItsKey) {
+  const SeedFolder folder("EmptyValueIsReportedAtItsKey");
+  folder.write("problems.yaml",
+               "problems:\n"
+               "  - code: A1\n"
+               "    category: A\n"
+               "    title:\n"
+               "    title_en: principal responsibility not carried down\n");
+  const std::string expected =
+      (folder.dir() / "problems.yaml").string() + ":4:5: expected a value after ':'";
+  EXPECT_EQ(load_error(folder.dir()), expected);
+}
+
 TEST(SeedLoader, TargetsThatDoNotAddUpAreRejected) {
   const SeedFolder folder("TargetsThatDoNotAddUpAreRejected");
   std::ifstream in(kSeedDir / "inspection.yaml");
