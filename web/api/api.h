@@ -1,0 +1,49 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/core/time.h"
+#include "engine/store/store.h"
+#include "engine/store/writer.h"
+#include "web/server/http.h"
+#include "web/server/reader_pool.h"
+
+namespace qingling::web {
+
+// What the handlers work with. Everything here must outlive the Api.
+struct Services {
+  store::Writer& writer;
+  ReaderPool& readers;
+  const Clock& clock;
+  std::filesystem::path evidence_dir;  // content-addressed files
+};
+
+// One request on its way through a handler.
+struct Call {
+  Request& req;
+  std::map<std::string, std::string> path;   // captures of the route pattern
+  std::map<std::string, std::string> query;  // decoded query parameters (last one wins)
+  std::optional<store::User> user;           // set for authenticated routes
+};
+
+// The HTTP API v1: a route table (web/api/routes.cpp) and its handlers.
+class Api {
+ public:
+  explicit Api(Services services) : s_(services) {}
+
+  // Routes, authenticates and answers one request. Never throws: failures
+  // become problem+json 500/503.
+  net::awaitable<Response> handle(Request req);
+
+  // The body limit for a request, from its header alone.
+  std::size_t body_limit(const Request& header_only) const;
+
+ private:
+  Services s_;
+};
+
+}  // namespace qingling::web

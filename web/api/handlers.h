@@ -1,0 +1,26 @@
+#pragma once
+
+// The handlers behind the route table; each is short and alike: parse,
+// authorise, build a command or a read, await, answer.
+
+#include "web/api/api.h"
+
+namespace qingling::web {
+
+net::awaitable<Response> create_issue(Services& s, Call& call);
+net::awaitable<Response> list_issues(Services& s, Call& call);
+net::awaitable<Response> get_issue(Services& s, Call& call);
+net::awaitable<Response> take_action(Services& s, Call& call);
+net::awaitable<Response> list_events(Services& s, Call& call);
+net::awaitable<Response> attach_evidence(Services& s, Call& call);
+net::awaitable<Response> fetch_evidence(Services& s, Call& call);
+
+net::awaitable<Response> list_units(Services& s, Call& call);
+net::awaitable<Response> list_categories(Services& s, Call& call);
+net::awaitable<Response> get_rules(Services& s, Call& call);
+net::awaitable<Response> calendar_add(Services& s, Call& call);
+net::awaitable<Response> who_am_i(Services& s, Call& call);
+net::awaitable<Response> healthz(Services& s, Call& call);
+net::awaitable<Response> readyz(Services& s, Call& call);
+
+}  // namespace qingling::web

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "engine/core/rejection.h"
+#include "web/api/api.h"
+
+namespace qingling::web {
+
+// The body as a JSON object. An empty body is an empty object; a body that
+// is not JSON is Invalid with field "body" (the caller answers 400).
+struct JsonBody {
+  std::optional<boost::json::object> object;
+  std::optional<Response> error;
+};
+JsonBody parse_json_object(const Request& req);
+
+// A JSON object of scalar members as strings (booleans "true"/"false",
+// numbers in decimal). Other values are reported under `prefix + name`.
+Result<std::map<std::string, std::string>> string_members(const boost::json::object& object,
+                                                          const std::string& prefix);
+
+std::optional<std::int64_t> parse_id(const std::string& text);
+
+// The campaign-local date now.
+Date today(const Services& s);
+
+}  // namespace qingling::web

@@ -1,0 +1,74 @@
+#include "web/api/responses.h"
+
+#include <atomic>
+#include <iostream>
+
+#include <boost/json/serialize.hpp>
+
+namespace qingling::web {
+namespace json = boost::json;
+
+Response json_response(const Request& req, http::status status, const json::value& body) {
+  Response res{status, req.version()};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = json::serialize(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response problem(const Request& req, http::status status, std::string_view type,
+                 std::string_view title, std::string_view detail, std::vector<FieldError> fields) {
+  json::object body{{"type", type},
+                    {"title", title},
+                    {"status", static_cast<unsigned>(status)},
+                    {"detail", detail}};
+  if (!fields.empty()) {
+    json::array errors;
+    for (const FieldError& f : fields) {
+      errors.emplace_back(json::object{{"field", f.field}, {"message", f.message}});
+    }
+    body["errors"] = std::move(errors);
+  }
+  Response res = json_response(req, status, body);
+  res.set(http::field::content_type, "application/problem+json");
+  return res;
+}
+
+Response problem(const Request& req, const Rejection& r) {
+  switch (r.kind) {
+    case Rejection::Kind::Invalid:
+      return problem(req, http::status::unprocessable_entity, "/problems/invalid", "Invalid request",
+                     r.detail, r.fields);
+    case Rejection::Kind::Unauthenticated: {
+      Response res = problem(req, http::status::unauthorized, "/problems/unauthenticated",
+                             "Not signed in", r.detail);
+      res.set(http::field::www_authenticate, R"(Bearer realm="qingling")");
+      return res;
+    }
+    case Rejection::Kind::Forbidden:
+      return problem(req, http::status::forbidden, "/problems/forbidden", "Not allowed for your role",
+                     r.detail);
+    case Rejection::Kind::NotFound:
+      return problem(req, http::status::not_found, "/problems/not-found", "Not found", r.detail);
+    case Rejection::Kind::NotAllowed:
+      return problem(req, http::status::conflict, "/problems/not-allowed",
+                     "Not allowed in this state", r.detail);
+    case Rejection::Kind::StaleVersion:
+      return problem(req, http::status::precondition_failed, "/problems/stale-version",
+                     "Changed by someone else", r.detail);
+  }
+  return internal_error(req, "unknown rejection kind");
+}
+
+Response internal_error(const Request& req, std::string_view what) {
+  static std::atomic<std::uint64_t> next_id{1};
+  const std::string id = "req-" + std::to_string(next_id++);
+  std::cerr << "error " << id << " on " << req.method_string() << " " << req.target() << ": "
+            << what << "\n";
+  return problem(req, http::status::internal_server_error, "/problems/internal", "Internal error",
+                 "The server failed to answer; quote " + id + " to the administrator.");
+}
+
+}  // namespace qingling::web

@@ -1,0 +1,156 @@
+#include <exception>
+#include <string_view>
+#include <vector>
+
+#include <boost/url/parse.hpp>
+
+#include "engine/store/writer.h"
+#include "web/api/api.h"
+#include "web/api/handlers.h"
+#include "web/api/responses.h"
+
+namespace qingling::web {
+namespace {
+
+using HandlerFn = net::awaitable<Response> (*)(Services&, Call&);
+
+struct Route {
+  http::verb method;
+  std::string_view pattern;  // "{name}" matches one path segment
+  HandlerFn handler;
+  bool needs_user = true;
+};
+
+// DESIGN.md §5, in its order.
+const Route kRoutes[] = {
+    {http::verb::post, "/api/v1/issues", create_issue},
+    {http::verb::get, "/api/v1/issues", list_issues},
+    {http::verb::get, "/api/v1/issues/{id}", get_issue},
+    {http::verb::post, "/api/v1/issues/{id}/actions/{action}", take_action},
+    {http::verb::get, "/api/v1/issues/{id}/events", list_events},
+    {http::verb::post, "/api/v1/issues/{id}/evidence", attach_evidence},
+    {http::verb::get, "/api/v1/issues/{id}/evidence/{hash}", fetch_evidence},
+    {http::verb::get, "/api/v1/units", list_units},
+    {http::verb::get, "/api/v1/categories", list_categories},
+    {http::verb::get, "/api/v1/rules", get_rules},
+    {http::verb::get, "/api/v1/calendar/add", calendar_add, false},
+    {http::verb::get, "/api/v1/me", who_am_i},
+    {http::verb::get, "/healthz", healthz, false},
+    {http::verb::get, "/readyz", readyz, false},
+};
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') path.remove_prefix(1);
+    const std::size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
+  return out;
+}
+
+// Matches `path` (already percent-decoded segments) against `pattern`.
+bool match(std::string_view pattern, const std::vector<std::string>& parts,
+           std::map<std::string, std::string>& captures) {
+  const auto want = segments(pattern);
+  if (want.size() != parts.size()) return false;
+  std::map<std::string, std::string> found;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
+      if (parts[i].empty()) return false;
+      found[std::string(want[i].substr(1, want[i].size() - 2))] = parts[i];
+    } else if (want[i] != parts[i]) {
+      return false;
+    }
+  }
+  captures = std::move(found);
+  return true;
+}
+
+std::optional<std::string> bearer_token(const Request& req) {
+  const auto it = req.find(http::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  std::string_view value = it->value();
+  constexpr std::string_view kScheme = "Bearer ";
+  if (value.size() <= kScheme.size() || value.substr(0, kScheme.size()) != kScheme) {
+    return std::nullopt;
+  }
+  return std::string(value.substr(kScheme.size()));
+}
+
+Response method_not_allowed(const Request& req, const std::string& allow) {
+  Response res = problem(req, http::status::method_not_allowed, "/problems/method-not-allowed",
+                         "Method not allowed", "This path does not answer " +
+                                                   std::string(req.method_string()) + ".");
+  res.set(http::field::allow, allow);
+  return res;
+}
+
+}  // namespace
+
+std::size_t Api::body_limit(const Request& req) const {
+  constexpr std::size_t kJson = 1024 * 1024;
+  constexpr std::size_t kUpload = 32 * 1024 * 1024;
+  const std::string_view target = req.target();
+  const bool upload = req.method() == http::verb::post &&
+                      target.find("/evidence") != std::string_view::npos;
+  return upload ? kUpload : kJson;
+}
+
+net::awaitable<Response> Api::handle(Request req) {
+  try {
+    auto url = boost::urls::parse_origin_form(req.target());
+    if (!url) {
+      co_return problem(req, http::status::bad_request, "/problems/bad-target", "Bad request target",
+                        "The request target is not a valid path.");
+    }
+    std::vector<std::string> parts;
+    for (auto seg : url->segments()) parts.push_back(seg);
+    Call call{req, {}, {}, std::nullopt};
+    for (auto param : url->params()) call.query[param.key] = param.value;
+
+    const Route* found = nullptr;
+    std::string allow;
+    for (const Route& route : kRoutes) {
+      std::map<std::string, std::string> captures;
+      if (!match(route.pattern, parts, captures)) continue;
+      if (route.method != req.method()) {
+        allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(route.method));
+        continue;
+      }
+      found = &route;
+      call.path = std::move(captures);
+      break;
+    }
+    if (found == nullptr) {
+      if (!allow.empty()) co_return method_not_allowed(req, allow);
+      co_return problem(req, http::status::not_found, "/problems/not-found", "Not found",
+                        "No such path.");
+    }
+    if (found->needs_user) {
+      auto token = bearer_token(req);
+      if (token) {
+        const std::string hash = store::token_hash(*token);
+        call.user = co_await s_.readers.read(
+            [hash](store::ReadView& view) { return view.user_by_token_hash(hash); });
+      }
+      if (!call.user) {
+        co_return problem(req, Rejection{Rejection::Kind::Unauthenticated,
+                                         token ? "The token is not valid or was revoked."
+                                               : "Send an API token: Authorization: Bearer <token>."});
+      }
+    }
+    co_return co_await found->handler(s_, call);
+  } catch (const store::Overloaded& e) {
+    Response res = problem(req, http::status::service_unavailable, "/problems/overloaded",
+                           "Busy", "The server is busy; retry shortly.");
+    res.set(http::field::retry_after, "1");
+    co_return res;
+  } catch (const std::exception& e) {
+    co_return internal_error(req, e.what());
+  }
+}
+
+}  // namespace qingling::web

@@ -1,0 +1,1 @@
+#include "web/demo/demo_data.h"

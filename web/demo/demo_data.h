@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/core/rule_set.h"
+#include "engine/core/time.h"
+#include "engine/store/store.h"
+#include "rules/loader/seed_loader.h"
+
+namespace qingling::demo {
+
+struct DemoToken {
+  std::string role;
+  std::string user;
+  std::string display_name;
+  std::string unit;
+  std::string token;
+};
+
+// Fills a database whose units are loaded and which holds no problems with
+// the demo campaign as of `now`: the demo users, the 37 campaign problems
+// and the carpet-inspection problems, with histories, through the same
+// decide-and-append path as live commands (so the log chains and every
+// event carries the pack version). T0 is the Monday on or before
+// now - 70 days. Evidence files are written under `evidence_dir`. Runs in
+// one transaction of its own.
+void seed_demo(store::WriteBackend& backend, const RuleSet& rules, const rules::DemoSeed& seed,
+               Instant now, const std::filesystem::path& evidence_dir);
+
+// A fresh token for one demo user per role (admin, supervisor, inspector,
+// responsible), in its own transaction. Earlier tokens stay valid.
+std::vector<DemoToken> demo_tokens(store::WriteBackend& backend, const rules::DemoSeed& seed,
+                                   Instant now);
+
+}  // namespace qingling::demo

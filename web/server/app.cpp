@@ -1,0 +1,169 @@
+#include "web/server/app.h"
+
+#include <iostream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "engine/store/accounts.h"
+#include "engine/store/store.h"
+#include "engine/store/writer.h"
+#include "rules/loader/seed_loader.h"
+#include "web/api/api.h"
+#include "web/server/http_server.h"
+#include "web/server/reader_pool.h"
+
+namespace qingling::web {
+namespace {
+
+std::string describe(const std::vector<rules::LoadError>& errors) {
+  std::string out = "the rule pack has " + std::to_string(errors.size()) + " error(s):";
+  for (const auto& e : errors) out += "\n  " + e.to_string();
+  return out;
+}
+
+std::shared_ptr<const RuleSet> load_rules(const std::filesystem::path& dir, const Clock& clock,
+                                          std::vector<rules::LoadError>& warnings) {
+  // Warnings are judged on the UTC date; the pack's zone is not known yet.
+  auto loaded = rules::load_pack(dir, std::chrono::floor<std::chrono::days>(clock.now()));
+  if (!loaded.errors.empty()) throw RulesRejected(std::move(loaded.errors));
+  warnings = std::move(loaded.warnings);
+  return std::make_shared<const RuleSet>(std::move(*loaded.rules));
+}
+
+}  // namespace
+
+RulesRejected::RulesRejected(std::vector<rules::LoadError> errors)
+    : std::runtime_error(describe(errors)), errors_(std::move(errors)) {}
+
+struct App::Impl {
+  AppOptions options;
+  SystemClock system_clock;
+  const Clock& clock;
+  std::vector<rules::LoadError> warnings;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<store::Writer> writer;
+  std::unique_ptr<ReaderPool> readers;
+  net::io_context ioc;
+  std::unique_ptr<Api> api;
+  std::unique_ptr<HttpServer> server;
+  std::vector<std::thread> threads;
+  std::vector<demo::DemoToken> tokens;
+  bool stopped = false;
+
+  explicit Impl(AppOptions o)
+      : options(std::move(o)), clock(options.clock != nullptr ? *options.clock : system_clock) {}
+
+  void prepare() {
+    auto rules = load_rules(options.rules_dir, clock, warnings);
+    std::filesystem::create_directories(options.data_dir);
+    db = store::open_sqlite(options.data_dir / "qingling.db");
+    const std::filesystem::path seed_dir = options.rules_dir / "seed";
+    {
+      auto backend = db->open_writer();
+      const Instant now = clock.now();
+      backend->begin();
+      backend->append_log("pack_loaded", "system", now, rules->version,
+                          "{\"campaign\":\"" + rules->campaign.code + "\"}");
+      bool empty = backend->count_issues() == 0;
+      backend->commit();
+      if (std::filesystem::exists(seed_dir)) {
+        const rules::DemoSeed seed = rules::load_seed(seed_dir);
+        backend->begin();
+        store::load_units_if_empty(*backend, seed.units, now);
+        backend->commit();
+        if (options.demo) {
+          if (empty) demo::seed_demo(*backend, *rules, seed, now, options.data_dir / "evidence");
+          tokens = demo::demo_tokens(*backend, seed, now);
+        }
+      } else if (options.demo) {
+        throw std::runtime_error("--demo needs the pack's seed folder " + seed_dir.string());
+      }
+    }
+    writer = std::make_unique<store::Writer>(db->open_writer(), clock, std::move(rules));
+    readers = std::make_unique<ReaderPool>(*db, options.reader_threads);
+    api = std::make_unique<Api>(Services{*writer, *readers, clock, options.data_dir / "evidence"});
+    server = std::make_unique<HttpServer>(
+        ioc, [this](Request req) { return api->handle(std::move(req)); },
+        [this](const Request& req) { return api->body_limit(req); }, ServerLimits{});
+  }
+};
+
+App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) { impl_->prepare(); }
+
+App::~App() { stop(); }
+
+void App::start() {
+  impl_->server->listen(impl_->options.address, impl_->options.port);
+  for (unsigned i = 0; i < std::max(1u, impl_->options.io_threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+}
+
+std::uint16_t App::port() const { return impl_->server->port(); }
+
+std::string App::base_url() const {
+  const std::string& a = impl_->options.address;
+  const std::string host = a.find(':') != std::string::npos ? "[" + a + "]" : a;
+  return "http://" + host + ":" + std::to_string(port());
+}
+
+const std::vector<demo::DemoToken>& App::demo_tokens() const { return impl_->tokens; }
+const std::vector<rules::LoadError>& App::warnings() const { return impl_->warnings; }
+
+std::vector<rules::LoadError> App::reload_rules() {
+  try {
+    std::vector<rules::LoadError> warnings;
+    auto rules = load_rules(impl_->options.rules_dir, impl_->clock, warnings);
+    if (rules->version != impl_->writer->rules()->version) {
+      auto backend = impl_->db->open_writer();
+      backend->begin();
+      backend->append_log("pack_loaded", "system", impl_->clock.now(), rules->version,
+                          "{\"campaign\":\"" + rules->campaign.code + "\",\"reload\":true}");
+      backend->commit();
+    }
+    impl_->writer->set_rules(std::move(rules));
+    impl_->warnings = std::move(warnings);
+    return {};
+  } catch (const RulesRejected& e) {
+    return e.errors();
+  }
+}
+
+void App::run_until_signalled() {
+  net::io_context signals_ioc;
+  net::signal_set signals(signals_ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (signo == SIGHUP) {
+          const auto errors = reload_rules();
+          if (errors.empty()) {
+            std::cerr << "rules reloaded: " << impl_->writer->rules()->version << "\n";
+          } else {
+            std::cerr << "rules NOT reloaded; keeping " << impl_->writer->rules()->version << ":\n";
+            for (const auto& e : errors) std::cerr << "  " << e.to_string() << "\n";
+          }
+          signals.async_wait(on_signal);
+          return;
+        }
+        std::cerr << "stopping\n";
+      };
+  signals.async_wait(on_signal);
+  signals_ioc.run();
+  stop();
+}
+
+void App::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  if (impl_->server) impl_->server->stop();
+  if (impl_->writer) impl_->writer->stop();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  if (impl_->readers) impl_->readers->stop();
+}
+
+}  // namespace qingling::web

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/time.h"
+#include "rules/loader/pack_loader.h"
+#include "web/demo/demo_data.h"
+
+namespace qingling::web {
+
+struct AppOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path rules_dir;  // the rule pack folder
+  bool demo = false;
+  unsigned io_threads = 2;
+  unsigned reader_threads = 2;
+  const Clock* clock = nullptr;  // null: the system clock; must outlive the App
+};
+
+// The rule pack did not pass its checks; `errors` says where and why.
+class RulesRejected : public std::runtime_error {
+ public:
+  explicit RulesRejected(std::vector<rules::LoadError> errors);
+  const std::vector<rules::LoadError>& errors() const { return errors_; }
+
+ private:
+  std::vector<rules::LoadError> errors_;
+};
+
+// The whole server: data folder, rules, writer, readers and HTTP listener.
+class App {
+ public:
+  // Opens (creating) the data folder and its database, loads and checks the
+  // rule pack (RulesRejected on errors), loads the pack's unit tree into an
+  // empty database, and with `demo` seeds the demo campaign into an empty
+  // one and issues a token per role. Nothing listens yet.
+  explicit App(AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Binds the address and starts the io threads.
+  void start();
+  std::uint16_t port() const;
+  std::string base_url() const;
+  const std::vector<demo::DemoToken>& demo_tokens() const;
+  const std::vector<rules::LoadError>& warnings() const;
+
+  // Loads the rule pack again; when it passes, commands decided from now on
+  // use it (decided deadlines stay). Returns the errors otherwise.
+  std::vector<rules::LoadError> reload_rules();
+
+  // Blocks until SIGINT or SIGTERM (reloading the rules on SIGHUP), then stops.
+  void run_until_signalled();
+  // Stops accepting, finishes in-flight requests, drains the writer, joins.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qingling::web

@@ -1,0 +1,160 @@
+#include "web/server/http_server.h"
+
+#include <atomic>
+#include <iostream>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace qingling::web {
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+struct HttpServer::State {
+  net::io_context& ioc;
+  Handler handler;
+  BodyLimit body_limit;
+  ServerLimits limits;
+  tcp::acceptor acceptor;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
+
+  State(net::io_context& io, Handler h, BodyLimit b, ServerLimits l)
+      : ioc(io), handler(std::move(h)), body_limit(std::move(b)), limits(l), acceptor(io) {}
+};
+
+namespace {
+
+bool normal_end(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+         ec == beast::error::timeout || ec == net::error::connection_reset ||
+         ec == net::error::eof || ec == net::error::broken_pipe;
+}
+
+Response plain_error(http::status status, unsigned version, std::string detail) {
+  Response res{status, version};
+  res.set(http::field::content_type, "application/problem+json");
+  res.body() = R"({"type":"about:blank","title":")" + std::string(http::obsolete_reason(status)) +
+               R"(","status":)" + std::to_string(static_cast<unsigned>(status)) +
+               R"(,"detail":")" + detail + R"("})";
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<HttpServer::State> s) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(s->limits.header_bytes));
+    parser.body_limit(s->limits.body_bytes);
+    stream.expires_after(s->limits.idle_timeout);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser,
+                                                    net::as_tuple(net::use_awaitable));
+    if (ec) {
+      if (ec == http::error::header_limit) {
+        co_await http::async_write(stream, plain_error(http::status::request_header_fields_too_large, 11,
+                                                       "The request headers are too large."),
+                                   net::as_tuple(net::use_awaitable));
+      } else if (!normal_end(ec) && ec != http::error::partial_message) {
+        co_await http::async_write(stream, plain_error(http::status::bad_request, 11,
+                                                       "The request is not valid HTTP/1.1."),
+                                   net::as_tuple(net::use_awaitable));
+      }
+      break;
+    }
+    parser.body_limit(s->body_limit(parser.get()));
+    stream.expires_after(s->limits.idle_timeout);
+    std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    if (ec) {
+      if (ec == http::error::body_limit) {
+        co_await http::async_write(stream, plain_error(http::status::payload_too_large,
+                                                       parser.get().version(),
+                                                       "The request body is too large."),
+                                   net::as_tuple(net::use_awaitable));
+      } else if (!normal_end(ec)) {
+        co_await http::async_write(stream, plain_error(http::status::bad_request, 11,
+                                                       "The request is not valid HTTP/1.1."),
+                                   net::as_tuple(net::use_awaitable));
+      }
+      break;
+    }
+    Request request = parser.release();
+    const bool wants_keep_alive = request.keep_alive();
+    Response response = co_await s->handler(std::move(request));
+    response.keep_alive(wants_keep_alive && response.keep_alive() && !s->stopping.load());
+    const bool keep_alive = response.keep_alive();
+    stream.expires_after(s->limits.idle_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, response, net::as_tuple(net::use_awaitable));
+    if (wec || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> s) {
+  for (;;) {
+    auto [ec, socket] = co_await s->acceptor.async_accept(net::make_strand(s->ioc),
+                                                          net::as_tuple(net::use_awaitable));
+    if (ec == net::error::operation_aborted || s->stopping.load()) co_return;
+    if (ec) {
+      // Out of descriptors and the like: the listener keeps going.
+      continue;
+    }
+    if (s->connections.load() >= s->limits.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    ++s->connections;
+    auto executor = socket.get_executor();
+    net::co_spawn(executor, serve_connection(beast::tcp_stream(std::move(socket)), s),
+                  [s](std::exception_ptr e) {
+                    --s->connections;
+                    if (e) {
+                      try {
+                        std::rethrow_exception(e);
+                      } catch (const std::exception& ex) {
+                        std::cerr << "connection ended by an error: " << ex.what() << "\n";
+                      }
+                    }
+                  });
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(net::io_context& ioc, Handler handler, BodyLimit body_limit,
+                       ServerLimits limits)
+    : state_(std::make_shared<State>(ioc, std::move(handler), std::move(body_limit), limits)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::listen(const std::string& address, std::uint16_t port) {
+  const tcp::endpoint endpoint{net::ip::make_address(address), port};
+  state_->acceptor.open(endpoint.protocol());
+  state_->acceptor.set_option(net::socket_base::reuse_address(true));
+  state_->acceptor.bind(endpoint);
+  state_->acceptor.listen(net::socket_base::max_listen_connections);
+  net::co_spawn(state_->acceptor.get_executor(), accept_loop(state_), net::detached);
+}
+
+std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+
+void HttpServer::stop() {
+  if (state_->stopping.exchange(true)) return;
+  // Closing from the acceptor's executor keeps the acceptor single-threaded.
+  net::post(state_->acceptor.get_executor(), [s = state_] {
+    beast::error_code ignored;
+    s->acceptor.close(ignored);
+  });
+}
+
+}  // namespace qingling::web

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "web/server/http.h"
+
+namespace qingling::web {
+
+struct ServerLimits {
+  std::size_t header_bytes = 16 * 1024;
+  std::size_t body_bytes = 1024 * 1024;             // JSON bodies
+  std::size_t upload_bytes = 32 * 1024 * 1024;      // routes that take files
+  std::chrono::seconds idle_timeout{30};            // between requests, and per read
+  std::size_t max_connections = 10000;
+};
+
+// Answers one request. Runs on the connection's strand; must not block.
+using Handler = std::function<net::awaitable<Response>(Request)>;
+// Chooses the body limit for a request from its method and target, before
+// the body is read.
+using BodyLimit = std::function<std::size_t(const Request& header_only)>;
+
+// Accepts connections on one address and serves each with a coroutine on
+// its own strand: read (bounded), dispatch, write, repeat while keep-alive.
+class HttpServer {
+ public:
+  HttpServer(net::io_context& ioc, Handler handler, BodyLimit body_limit, ServerLimits limits);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts accepting. Throws boost::system::system_error when the
+  // address cannot be bound. Port 0 picks a free port: see `port()`.
+  void listen(const std::string& address, std::uint16_t port);
+  std::uint16_t port() const;
+  // Stops accepting; connections finish their current request.
+  void stop();
+
+  struct State;  // shared with the connections, which may outlive a stop()
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace qingling::web
