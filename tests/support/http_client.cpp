@@ -38,6 +38,7 @@ std::string HttpResult::header(const std::string& name) const {
 }
 
 struct HttpClient::Impl {
+  Impl(std::string h, std::uint16_t p) : host(std::move(h)), port(p) {}
   std::string host;
   std::uint16_t port;
   net::io_context ioc;
@@ -55,7 +56,7 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(std::string host, std::uint16_t port) : impl_(new Impl{std::move(host), port, {}, {}, {}, {}, {}}) {}
+HttpClient::HttpClient(std::string host, std::uint16_t port) : impl_(new Impl(std::move(host), port)) {}
 
 HttpClient::~HttpClient() {
   beast::error_code ignored;
