@@ -1,0 +1,196 @@
+// qingling: the command line. serve, rules check, user add, audit verify.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/core/unit_tree.h"
+#include "engine/store/accounts.h"
+#include "engine/store/audit.h"
+#include "engine/store/store.h"
+#include "rules/loader/pack_loader.h"
+#include "web/server/app.h"
+
+namespace {
+
+using namespace qingling;
+
+std::filesystem::path default_rules() { return QINGLING_DEFAULT_RULES; }
+
+Date utc_today() {
+  return std::chrono::floor<std::chrono::days>(SystemClock{}.now());
+}
+
+int serve(web::AppOptions options) {
+  try {
+    web::App app(options);
+    for (const auto& w : app.warnings()) std::cerr << "warning: " << w.to_string() << "\n";
+    app.start();
+    std::cout << "qingling is serving " << app.base_url() << "/\n";
+    if (!app.demo_tokens().empty()) {
+      std::cout << "demo campaign loaded; one ready token per role:\n";
+      for (const auto& t : app.demo_tokens()) {
+        std::cout << "  " << t.role << " (" << t.user << ", " << t.display_name << ", " << t.unit
+                  << "): " << t.token << "\n";
+      }
+      const std::string& any = app.demo_tokens().front().token;
+      std::cout << "try: curl -H 'Authorization: Bearer " << any << "' " << app.base_url()
+                << "/api/v1/issues?limit=5\n";
+    }
+    std::cout.flush();
+    app.run_until_signalled();
+    return 0;
+  } catch (const web::RulesRejected& e) {
+    for (const auto& err : e.errors()) std::cerr << err.to_string() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "qingling: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int rules_check(const std::filesystem::path& dir) {
+  auto result = rules::load_pack(dir, utc_today());
+  for (const auto& w : result.warnings) std::cerr << "warning: " << w.to_string() << "\n";
+  if (!result.errors.empty()) {
+    for (const auto& e : result.errors) std::cout << e.to_string() << "\n";
+    std::cout << result.errors.size() << " error(s)\n";
+    return 1;
+  }
+  std::cout << rules::summary(*result.rules);
+  return 0;
+}
+
+struct UserAddOptions {
+  std::filesystem::path data = "data";
+  std::filesystem::path rules_dir = default_rules();
+  std::string name;
+  std::string unit;
+  std::vector<std::string> roles;
+  std::string email;
+  std::string display_name;
+};
+
+int user_add(const UserAddOptions& o) {
+  try {
+    auto pack = rules::load_pack(o.rules_dir, utc_today());
+    if (!pack.errors.empty()) {
+      for (const auto& e : pack.errors) std::cerr << e.to_string() << "\n";
+      return 2;
+    }
+    auto db = store::open_sqlite(o.data / "qingling.db");
+    auto backend = db->open_writer();
+    backend->begin();
+    const auto units = backend->units();
+    if (units.empty()) {
+      std::cerr << "qingling: the data folder has no units yet; start `qingling serve` on it once\n";
+      return 1;
+    }
+    store::User user;
+    user.name = o.name;
+    user.display_name = o.display_name.empty() ? o.name : o.display_name;
+    user.unit = o.unit.empty() ? UnitTree(units).root() : o.unit;
+    user.roles = o.roles;
+    user.email = o.email;
+    auto token = store::add_user(*backend, user, pack.rules->roles, SystemClock{}.now());
+    if (!token) {
+      backend->rollback();
+      for (const auto& f : token.error().fields) std::cerr << f.field << ": " << f.message << "\n";
+      return 1;
+    }
+    backend->commit();
+    std::cerr << "added user " << user.name << " at " << user.unit << "; its API token:\n";
+    std::cout << *token << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "qingling: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int audit_verify(const std::filesystem::path& data) {
+  try {
+    const auto file = data / "qingling.db";
+    if (!std::filesystem::exists(file)) {
+      std::cerr << "qingling: no database at " << file << "\n";
+      return 1;
+    }
+    auto db = store::open_sqlite(file);
+    auto view = db->open_reader();
+    const auto report = store::verify_chain(*view);
+    if (report.ok()) {
+      std::cout << "audit chain intact: " << report.entries << " entries verified\n";
+      return 0;
+    }
+    std::cout << "audit chain BROKEN at entry " << *report.broken << ": " << report.problem << " ("
+              << report.entries << " entries before it verified)\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "qingling: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"qingling (清零): issue-and-rectification tracking"};
+  cli.require_subcommand(1);
+
+  web::AppOptions serve_options;
+  serve_options.rules_dir = default_rules();
+  std::string data_dir = "data";
+  std::string rules_dir = serve_options.rules_dir.string();
+  auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
+  serve_cmd->set_config("--config", "", "read options from an INI/TOML file");
+  serve_cmd->add_option("--address", serve_options.address, "address to listen on")->capture_default_str();
+  serve_cmd->add_option("--port", serve_options.port, "port (0 picks a free one)")->capture_default_str();
+  serve_cmd->add_option("--data", data_dir, "data folder (database, evidence)")->capture_default_str();
+  serve_cmd->add_option("--rules", rules_dir, "rule pack folder")->capture_default_str();
+  serve_cmd->add_flag("--demo", serve_options.demo, "load the demo city and campaign into an empty data folder");
+  serve_cmd->add_option("--threads", serve_options.io_threads, "io threads")->capture_default_str();
+
+  std::string check_dir;
+  auto* rules_cmd = cli.add_subcommand("rules", "rule packs");
+  rules_cmd->require_subcommand(1);
+  auto* check_cmd = rules_cmd->add_subcommand("check", "check a rule pack and print its summary");
+  check_cmd->add_option("dir", check_dir, "rule pack folder")->required();
+
+  UserAddOptions user_options;
+  std::string user_data = "data";
+  std::string user_rules = user_options.rules_dir.string();
+  auto* user_cmd = cli.add_subcommand("user", "users and tokens");
+  user_cmd->require_subcommand(1);
+  auto* add_cmd = user_cmd->add_subcommand("add", "add a user; prints its API token on the last line");
+  add_cmd->add_option("--data", user_data, "data folder")->capture_default_str();
+  add_cmd->add_option("--rules", user_rules, "rule pack (for its roles)")->capture_default_str();
+  add_cmd->add_option("--name", user_options.name, "login name")->required();
+  add_cmd->add_option("--unit", user_options.unit, "unit code (default: the root of the tree)");
+  add_cmd->add_option("--role", user_options.roles, "role (repeat for several)")->required();
+  add_cmd->add_option("--email", user_options.email, "e-mail address");
+  add_cmd->add_option("--display-name", user_options.display_name, "name shown to people");
+
+  std::string audit_data = "data";
+  auto* audit_cmd = cli.add_subcommand("audit", "the hash-chained event log");
+  audit_cmd->require_subcommand(1);
+  auto* verify_cmd = audit_cmd->add_subcommand("verify", "walk the chain; report the first broken link");
+  verify_cmd->add_option("--data", audit_data, "data folder")->capture_default_str();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (serve_cmd->parsed()) {
+    serve_options.data_dir = data_dir;
+    serve_options.rules_dir = rules_dir;
+    return serve(serve_options);
+  }
+  if (check_cmd->parsed()) return rules_check(check_dir);
+  if (add_cmd->parsed()) {
+    user_options.data = user_data;
+    user_options.rules_dir = user_rules;
+    return user_add(user_options);
+  }
+  if (verify_cmd->parsed()) return audit_verify(audit_data);
+  return 1;
+}
