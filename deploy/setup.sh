@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages qingling needs to build, test and run.
+# Idempotent: installs only what is missing. Runs apt through sudo when not root.
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlitecpp-dev libsqlite3-dev sqlite3
+  libyaml-cpp-dev libhowardhinnant-date-dev libcli11-dev libsodium-dev
+  googletest libgtest-dev
+)
+tool_packages=(clang-format wrk python3 curl)
+
+want=("${build_packages[@]}")
+if [ "${1:-}" = "--with-tools" ]; then want+=("${tool_packages[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if dpkg-query -W -f='${Status}' libboost1.74-dev 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: libboost1.74-dev is installed and conflicts with Boost 1.81; remove it first" >&2
+  exit 1
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

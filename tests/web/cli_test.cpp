@@ -1,0 +1,204 @@
+// The qingling binary, run as a user runs it: serve, kill -9 and restart,
+// user add against a running server, audit verify, rules check.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "tests/support/http_client.h"
+
+namespace qingling::testing {
+namespace {
+
+struct Output {
+  int status = -1;
+  std::string text;  // stdout
+};
+
+// Runs the binary to completion, capturing stdout (stderr passes through).
+Output run(const std::vector<std::string>& args) {
+  std::string command = QINGLING_BINARY;
+  for (const auto& a : args) command += " '" + a + "'";
+  Output out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.text.append(buf, n);
+  const int status = pclose(pipe);
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string last_line(const std::string& text) {
+  std::string t = text;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+// `qingling serve` in a child process, on a free port.
+class Server {
+ public:
+  explicit Server(const std::filesystem::path& data) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      const std::string data_arg = data.string();
+      execl(QINGLING_BINARY, QINGLING_BINARY, "serve", "--port", "0", "--data", data_arg.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    // The first line names the URL; reading it waits for readiness.
+    FILE* in = fdopen(fds[0], "r");
+    char line[512] = {};
+    if (in != nullptr && fgets(line, sizeof line, in) != nullptr) {
+      const std::string text(line);
+      const auto colon = text.rfind(':');
+      if (colon != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(text.substr(colon + 1)));
+    }
+    out_ = in;
+  }
+  ~Server() {
+    if (pid_ > 0) kill_hard();
+    if (out_ != nullptr) fclose(out_);
+  }
+  std::uint16_t port() const { return port_; }
+  void kill_hard() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  int terminate() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  FILE* out_ = nullptr;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() / ("qingling-cli-" + std::string(info->name()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string add_user(const std::string& name, const std::string& unit, const std::string& role) {
+    auto out = run({"user", "add", "--data", dir_.string(), "--name", name, "--unit", unit, "--role", role});
+    EXPECT_EQ(out.status, 0) << out.text;
+    return last_line(out.text);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliTest, AnAcknowledgedWriteSurvivesKillNine) {
+  std::vector<std::int64_t> acknowledged;
+  {
+    Server server(dir_);
+    ASSERT_NE(server.port(), 0);
+    // Added while the server runs on the same data folder.
+    const std::string token = add_user("li.na", "cc.c03", "inspector");
+    ASSERT_EQ(token.rfind("qlt_", 0), 0u) << token;
+    HttpClient client("127.0.0.1", server.port());
+    client.set_token(token);
+    ASSERT_EQ(client.get("/api/v1/me").status, 200u);
+    for (int i = 0; i < 20; ++i) {
+      auto res = client.post_json("/api/v1/issues", {{"title", "饮用水水质未按期检测 " + std::to_string(i)},
+                                                     {"category", "C"},
+                                                     {"unit", "cc.c03"}});
+      ASSERT_EQ(res.status, 201u) << res.body;
+      acknowledged.push_back(res.json().at("id").as_int64());
+    }
+    server.kill_hard();
+  }
+  Server again(dir_);
+  ASSERT_NE(again.port(), 0);
+  HttpClient client("127.0.0.1", again.port());
+  client.set_token(add_user("wang.fang", "cc", "supervisor"));
+  for (auto id : acknowledged) {
+    EXPECT_EQ(client.get("/api/v1/issues/" + std::to_string(id)).status, 200u) << id;
+  }
+  EXPECT_EQ(again.terminate(), 0);
+  auto audit = run({"audit", "verify", "--data", dir_.string()});
+  EXPECT_EQ(audit.status, 0) << audit.text;
+  EXPECT_NE(audit.text.find("intact"), std::string::npos);
+}
+
+TEST_F(CliTest, AuditVerifyReportsTheFirstEditedRow) {
+  {
+    Server server(dir_);
+    HttpClient client("127.0.0.1", server.port());
+    client.set_token(add_user("li.na", "cc", "inspector"));
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_EQ(client.post_json("/api/v1/issues", {{"title", "t"}, {"category", "A"}}).status, 201u);
+    }
+    EXPECT_EQ(server.terminate(), 0);
+  }
+  std::int64_t edited = 0;
+  {
+    SQLite::Database db((dir_ / "qingling.db").string(), SQLite::OPEN_READWRITE);
+    edited = db.execAndGet("SELECT seq FROM events WHERE issue_id = 2").getInt64();
+    db.exec("DROP TRIGGER events_append_only_update");
+    db.exec("UPDATE events SET payload = replace(payload, 'discovered', 'cleared') WHERE seq = " +
+            std::to_string(edited));
+  }
+  auto audit = run({"audit", "verify", "--data", dir_.string()});
+  EXPECT_EQ(audit.status, 3);
+  EXPECT_NE(audit.text.find("BROKEN at entry " + std::to_string(edited)), std::string::npos) << audit.text;
+}
+
+TEST_F(CliTest, RulesCheckPrintsASummaryOrEveryErrorWithItsPlace) {
+  auto good = run({"rules", "check", std::string(QINGLING_SOURCE_DIR) + "/rules/packs/chengchuan"});
+  EXPECT_EQ(good.status, 0) << good.text;
+  EXPECT_NE(good.text.find("chengchuan"), std::string::npos) << good.text;
+
+  std::filesystem::create_directories(dir_);
+  for (const char* f : {"campaign.yaml", "workflow.yaml", "deadlines.yaml"}) {
+    std::filesystem::copy_file(std::string(QINGLING_SOURCE_DIR) + "/rules/packs/chengchuan/" + f, dir_ / f);
+  }
+  {
+    std::ofstream out(dir_ / "deadlines.yaml");
+    out << "deadlines:\n  - name: 一般问题\n    within: 30 fortnights\n";
+  }
+  {
+    // The copied campaign names its calendar relative to the pack's place.
+    std::ifstream in(dir_ / "campaign.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto at = text.find("../../calendars/cn.yaml");
+    if (at != std::string::npos) {
+      text.replace(at, 23, std::string(QINGLING_SOURCE_DIR) + "/rules/calendars/cn.yaml");
+    }
+    std::ofstream(dir_ / "campaign.yaml") << text;
+  }
+  auto bad = run({"rules", "check", dir_.string()});
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.text.find("deadlines.yaml:3:13:"), std::string::npos) << bad.text;
+}
+
+}  // namespace
+}  // namespace qingling::testing
