@@ -57,13 +57,14 @@ std::optional<Instant> parse_instant(std::string_view text) {
   std::size_t pos = 19;
   int millis = 0;
   if (pos < text.size() && text[pos] == '.') {
-    ++pos;
+    const std::size_t first_digit = ++pos;
     int scale = 100;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       millis += (text[pos] - '0') * scale;
       scale /= 10;
       ++pos;
     }
+    if (pos == first_digit) return std::nullopt;
   }
   int offset_minutes = 0;
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
@@ -72,7 +73,7 @@ std::optional<Instant> parse_instant(std::string_view text) {
     int oh = 0;
     int om = 0;
     if (pos + 6 != text.size() || text[pos + 3] != ':' || !read_int(text, pos + 1, 2, oh) ||
-        !read_int(text, pos + 4, 2, om)) {
+        !read_int(text, pos + 4, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset_minutes = (oh * 60 + om) * (text[pos] == '-' ? -1 : 1);
