@@ -33,7 +33,9 @@ std::vector<Milestone> back_schedule(const RuleSet& rules, const DeadlineRule* r
       // A milestone lands on a working day: roll forward, never past the deadline.
       while (day < deadline && !cal.is_working_day(day)) day += std::chrono::days{1};
       milestone.date = day;
-      milestone.provisional = !cal.is_known(day) && m.unit == SpanUnit::WorkingDays;
+      // Whether `day` works was judged by the calendar, so past its known
+      // years the answer may change, whatever unit the rule counts in.
+      milestone.provisional = rules.has_calendar && !cal.is_known(day);
     }
     out.push_back(std::move(milestone));
   }
