@@ -230,8 +230,11 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
     }
   }
 
+  // A deadline planned by this action counts from today: the pause lies
+  // before its start and must not move it.
   const bool state_changes = e.to_state != issue.state;
-  if (state_changes && issue.paused_since && deadline) {
+  if (state_changes && issue.paused_since && deadline &&
+      action->deadline != DeadlineEffect::Plan) {
     const WorkingCalendar weekdays;
     const WorkingCalendar& cal = rules.has_calendar ? rules.calendar : weekdays;
     const int paused = cal.working_days_between(*issue.paused_since, today);
