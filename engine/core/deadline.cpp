@@ -65,7 +65,7 @@ Result<Deadline> plan_deadline(const RuleSet& rules, const Issue& issue, Date st
   const DeadlineRule* rule = match_deadline_rule(rules, issue);
   if (rule == nullptr) {
     return Rejection::invalid_field(
-        "deadline", "no deadline rule matches this problem; give a deadline date");
+        "fields.deadline", "no deadline rule matches this problem; give a deadline date");
   }
   Deadline d;
   d.basis.rule = rule->name;

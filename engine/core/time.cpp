@@ -1,6 +1,7 @@
 #include "engine/core/time.h"
 
 #include <charconv>
+#include <cstdio>
 #include <stdexcept>
 
 #include <date/date.h>

@@ -192,11 +192,21 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
   const Issue after = apply(issue, e);
   const std::string reason = fields.count("reason") ? fields.at("reason") : request.comment;
   std::optional<Deadline> deadline = issue.deadline;
+  // A `deadline` field given by hand: a date, and not in the past.
+  std::optional<Date> given;
+  if (auto it = fields.find("deadline"); it != fields.end()) {
+    given = parse_date(it->second);
+    if (!given) return Rejection::invalid_field("fields.deadline", "expected a date like 2026-12-31");
+    if (*given < today) {
+      return Rejection::invalid_field("fields.deadline",
+                                      "the deadline cannot be before today, " + format_date(today));
+    }
+  }
   switch (action->deadline) {
     case DeadlineEffect::None: break;
     case DeadlineEffect::Plan:
-      if (auto given = fields.find("deadline"); given != fields.end()) {
-        deadline = given_deadline(rules, after, today, *parse_date(given->second), reason);
+      if (given) {
+        deadline = given_deadline(rules, after, today, *given, reason);
       } else {
         auto planned = plan_deadline(rules, after, today);
         if (!planned) return planned.error();
@@ -204,7 +214,10 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
       }
       break;
     case DeadlineEffect::Extend: {
-      const Date date = *parse_date(fields.at("deadline"));
+      if (!given) {
+        return Rejection::invalid_field("fields.deadline", "an extension needs the new deadline");
+      }
+      const Date date = *given;
       if (!deadline) {
         deadline = given_deadline(rules, after, today, date, reason);
       } else if (date <= deadline->date) {

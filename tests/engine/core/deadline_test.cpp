@@ -164,7 +164,7 @@ TEST(PlanDeadline, NoMatchingRuleIsInvalid) {
   ASSERT_FALSE(d.has_value());
   EXPECT_EQ(d.error().kind, Rejection::Kind::Invalid);
   ASSERT_EQ(d.error().fields.size(), 1u);
-  EXPECT_EQ(d.error().fields[0].field, "deadline");
+  EXPECT_EQ(d.error().fields[0].field, "fields.deadline");
 }
 
 TEST(PlanDeadline, ProvisionalPastTheLastKnownYear) {

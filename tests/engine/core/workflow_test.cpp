@@ -624,3 +624,30 @@ TEST_F(Workflow, EventsCarryPackVersionAndCampaignLocalDate) {
 
 }  // namespace
 }  // namespace qingling
+
+namespace qingling {
+namespace {
+
+TEST(GivenDeadline, BeforeTodayIsRefused) {
+  const auto rules = testing::demo_rules();
+  const auto units = testing::demo_units();
+  const DecisionContext ctx{rules, units, testing::instant_of("2025-09-29T02:00:00Z")};
+  const Actor inspector{"ins", "cc", {"inspector"}};
+  auto created = decide_create(IssueDraft{{{"title", "t"}, {"category", "C"}, {"unit", "cc.c01"}}},
+                               inspector, ctx);
+  ASSERT_TRUE(created.has_value());
+  created->issue_id = 1;
+  const Issue issue = apply(Issue{}, *created);
+  const Actor supervisor{"sup", "cc", {"supervisor"}};
+  auto late = decide_action(
+      issue, {"assign", {{"responsible_unit", "cc.c01"}, {"deadline", "2025-09-28"}}, ""}, supervisor, ctx);
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().fields.at(0).field, "fields.deadline");
+  auto ok = decide_action(
+      issue, {"assign", {{"responsible_unit", "cc.c01"}, {"deadline", "2025-09-29"}}, ""}, supervisor, ctx);
+  ASSERT_TRUE(ok.has_value()) << ok.error().detail;
+  EXPECT_EQ(ok->deadline->basis.kind, "given");
+}
+
+}  // namespace
+}  // namespace qingling
