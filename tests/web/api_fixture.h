@@ -43,7 +43,7 @@ class ApiTest : public ::testing::Test {
     options.address = "127.0.0.1";
     options.port = 0;
     options.data_dir = dir_;
-    options.rules_dir = demo_pack();
+    options.rules_dir = pack_dir();
     options.clock = &clock_;
     app_ = std::make_unique<web::App>(options);
     add_user("supervisor", "cc", "supervisor");
@@ -53,6 +53,9 @@ class ApiTest : public ::testing::Test {
     add_user("supervisor-c02", "cc.c02", "supervisor");
     app_->start();
   }
+
+  // The rule pack the server runs; the demo pack unless a test copies it.
+  virtual std::filesystem::path pack_dir() const { return demo_pack(); }
 
   void TearDown() override {
     clients_.clear();
