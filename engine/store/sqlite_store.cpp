@@ -56,6 +56,18 @@ Unit unit_from_row(SQLite::Statement& s) {
               s.getColumn(3).getString(), s.getColumn(4).getString()};
 }
 
+// Runs a cached "SELECT body FROM issues WHERE id = ?" and resets it at
+// once: a statement left on a row keeps its read snapshot open, which makes
+// a later BEGIN IMMEDIATE on the same connection fail with SQLITE_BUSY.
+std::optional<Issue> first_issue(SQLite::Statement& s, std::int64_t id) {
+  s.reset();
+  s.bind(1, id);
+  std::optional<Issue> out;
+  if (s.executeStep()) out = codec::decode_issue(s.getColumn(0).getString());
+  s.reset();
+  return out;
+}
+
 constexpr const char* kSelectUnits =
     R"(SELECT code, name, kind, parent, email FROM units ORDER BY position)";
 constexpr const char* kSelectEventsOfIssue =
@@ -76,10 +88,7 @@ class SqliteReadView final : public ReadView {
   }
 
   std::optional<Issue> issue(std::int64_t id) override {
-    issue_.reset();
-    issue_.bind(1, id);
-    if (!issue_.executeStep()) return std::nullopt;
-    return codec::decode_issue(issue_.getColumn(0).getString());
+    return first_issue(issue_, id);
   }
 
   IssuePage issues(const IssueQuery& q) override {
@@ -132,6 +141,7 @@ class SqliteReadView final : public ReadView {
     events_.bind(1, issue_id);
     std::vector<Event> out;
     while (events_.executeStep()) out.push_back(event_from_row(events_));
+    events_.reset();
     return out;
   }
 
@@ -221,10 +231,7 @@ class SqliteWriteBackend final : public WriteBackend {
   void rollback_to_savepoint() override { db_.exec("ROLLBACK TO SAVEPOINT command"); }
 
   std::optional<Issue> load_issue(std::int64_t id) override {
-    load_issue_->reset();
-    load_issue_->bind(1, id);
-    if (!load_issue_->executeStep()) return std::nullopt;
-    return codec::decode_issue(load_issue_->getColumn(0).getString());
+    return first_issue(*load_issue_, id);
   }
 
   std::optional<Event> load_first_event(std::int64_t issue_id) override {

@@ -22,10 +22,13 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-boost::json::value HttpResult::json() const {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(body, ec);
-  return ec ? boost::json::value(nullptr) : v;
+const boost::json::value& HttpResult::json() const {
+  if (!parsed_) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    parsed_ = ec ? boost::json::value(nullptr) : std::move(v);
+  }
+  return *parsed_;
 }
 
 std::string HttpResult::header(const std::string& name) const {
@@ -80,18 +83,23 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!impl_->connected) impl_->connect();
+    beast::error_code write_ec;
     beast::error_code ec;
     impl_->stream.expires_after(std::chrono::seconds(30));
-    http::write(impl_->stream, req, ec);
+    http::write(impl_->stream, req, write_ec);
+    // A server that refuses a body (413) may answer and close before the
+    // whole body is written: read its answer all the same.
     http::response_parser<http::string_body> parser;
     parser.body_limit(256 * 1024 * 1024);
-    if (!ec) http::read(impl_->stream, impl_->buffer, parser, ec);
+    http::read(impl_->stream, impl_->buffer, parser, ec);
     if (ec) {
       // The server may have closed an idle keep-alive connection: retry once on a new one.
-      impl_->stream.socket().close(ec);
+      const beast::error_code failure = write_ec ? write_ec : ec;
+      beast::error_code ignored;
+      impl_->stream.socket().close(ignored);
       impl_->connected = false;
       if (attempt == 0) continue;
-      throw beast::system_error(ec);
+      throw beast::system_error(failure);
     }
     auto res = parser.release();
     HttpResult out;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <boost/json/value.hpp>
@@ -13,9 +14,13 @@ struct HttpResult {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 
-  // The body parsed as JSON (null when it is not JSON).
-  boost::json::value json() const;
+  // The body parsed as JSON (null when it is not JSON), parsed once and kept
+  // with the result, so references into it live as long as the result.
+  const boost::json::value& json() const;
   std::string header(const std::string& name) const;
+
+ private:
+  mutable std::optional<boost::json::value> parsed_;
 };
 
 // A small blocking HTTP/1.1 client over a real socket, for tests. One

@@ -92,7 +92,8 @@ TEST_F(ApiTest, WholeLifecycleFromDiscoveryToClearanceAndReopen) {
   res = as("inspector").get("/api/v1/issues/" + std::to_string(id) + "/events");
   ASSERT_EQ(res.status, 200u);
   std::vector<std::string> kinds;
-  for (const auto& e : res.json().at("items").as_array()) {
+  const auto history = res.json();  // kept alive: the loop borrows from it
+  for (const auto& e : history.at("items").as_array()) {
     const auto& o = e.as_object();
     kinds.emplace_back(o.at("action").is_null() ? std::string(o.at("type").as_string())
                                                 : std::string(o.at("action").as_string()));
@@ -216,8 +217,9 @@ TEST_F(ApiTest, ListsFilterAndPageWithACursor) {
   for (int page = 0; page < 5; ++page) {
     auto list = as("supervisor").get(target);
     ASSERT_EQ(list.status, 200u) << list.body;
-    for (const auto& item : list.json().at("items").as_array()) seen.push_back(item.at("id").as_int64());
-    const auto& next = list.json().at("next_cursor");
+    const auto page_json = list.json();
+    for (const auto& item : page_json.at("items").as_array()) seen.push_back(item.at("id").as_int64());
+    const auto& next = page_json.at("next_cursor");
     if (next.is_null()) break;
     target = "/api/v1/issues?limit=3&cursor=" + std::string(next.as_string());
   }

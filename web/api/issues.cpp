@@ -179,7 +179,8 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
   if (!errors.empty()) {
     co_return problem(call.req, Rejection::invalid("Invalid query parameters.", std::move(errors)));
   }
-  auto page = co_await s.readers.read([q](store::ReadView& v) { return v.issues(q); });
+  auto query = [q](store::ReadView& v) { return v.issues(q); };
+  auto page = co_await s.readers.read(std::move(query));
   json::array items;
   const Date day = today(s);
   const Actor viewer = call.user->actor();
@@ -311,10 +312,11 @@ net::awaitable<Response> fetch_evidence(Services& s, Call& call) {
     co_return problem(call.req, Rejection::not_found("No such evidence on this problem."));
   }
   const auto path = evidence_path(s, hash);
-  std::string content = co_await s.readers.run([path] {
+  auto load = [path] {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  });
+  };
+  std::string content = co_await s.readers.run(std::move(load));
   Response res{http::status::ok, call.req.version()};
   res.set(http::field::content_type, attached->fields.at("evidence.type"));
   res.set(http::field::content_disposition,

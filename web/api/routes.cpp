@@ -132,9 +132,12 @@ net::awaitable<Response> Api::handle(Request req) {
     if (found->needs_user) {
       auto token = bearer_token(req);
       if (token) {
-        const std::string hash = store::token_hash(*token);
-        call.user = co_await s_.readers.read(
-            [hash](store::ReadView& view) { return view.user_by_token_hash(hash); });
+        // A named lambda, not a temporary inside co_await: GCC 12 destroys
+        // such temporaries twice when they own memory.
+        auto lookup = [hash = store::token_hash(*token)](store::ReadView& view) {
+          return view.user_by_token_hash(hash);
+        };
+        call.user = co_await s_.readers.read(std::move(lookup));
       }
       if (!call.user) {
         co_return problem(req, Rejection{Rejection::Kind::Unauthenticated,

@@ -1,5 +1,6 @@
 #include "web/server/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 
@@ -54,7 +55,9 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(s->limits.header_bytes));
-    parser.body_limit(s->limits.body_bytes);
+    // The route's own limit is applied once the header is known; until then
+    // only the largest any route takes.
+    parser.body_limit(std::max(s->limits.body_bytes, s->limits.upload_bytes));
     stream.expires_after(s->limits.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser,
                                                     net::as_tuple(net::use_awaitable));
@@ -63,6 +66,10 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<
         co_await http::async_write(stream, plain_error(http::status::request_header_fields_too_large, 11,
                                                        "The request headers are too large."),
                                    net::as_tuple(net::use_awaitable));
+      } else if (ec == http::error::body_limit) {
+        co_await http::async_write(stream, plain_error(http::status::payload_too_large, 11,
+                                                       "The request body is too large."),
+                                   net::as_tuple(net::use_awaitable));
       } else if (!normal_end(ec) && ec != http::error::partial_message) {
         co_await http::async_write(stream, plain_error(http::status::bad_request, 11,
                                                        "The request is not valid HTTP/1.1."),
@@ -70,7 +77,15 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<
       }
       break;
     }
-    parser.body_limit(s->body_limit(parser.get()));
+    const std::size_t limit = s->body_limit(parser.get());
+    if (parser.content_length() && *parser.content_length() > limit) {
+      co_await http::async_write(stream, plain_error(http::status::payload_too_large,
+                                                     parser.get().version(),
+                                                     "The request body is too large."),
+                                 net::as_tuple(net::use_awaitable));
+      break;
+    }
+    parser.body_limit(limit);
     stream.expires_after(s->limits.idle_timeout);
     std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     if (ec) {

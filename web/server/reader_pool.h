@@ -5,7 +5,9 @@
 #include <type_traits>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -26,26 +28,40 @@ class ReaderPool {
   ReaderPool& operator=(const ReaderPool&) = delete;
 
   // Runs `f(view)` on a pool thread; the awaiting coroutine resumes on its
-  // own executor. Exceptions from `f` propagate to the awaiter.
+  // own executor. Exceptions from `f` propagate to the awaiter. The result
+  // type must be default-constructible.
   template <class F>
   auto read(F f) -> net::awaitable<std::invoke_result_t<F&, store::ReadView&>> {
-    using T = std::invoke_result_t<F&, store::ReadView&>;
-    co_return co_await net::co_spawn(
-        pool_,
-        [this, f = std::move(f)]() mutable -> net::awaitable<T> {
-          Lease lease(*this);
-          co_return f(*lease.view);
-        },
-        net::use_awaitable);
+    return run([this, f = std::move(f)]() mutable {
+      Lease lease(*this);
+      return f(*lease.view);
+    });
   }
 
-  // Runs `f()` on a pool thread (file hashing, writing evidence).
+  // Runs `f()` on a pool thread (reads, file hashing, writing evidence).
+  // Plain handlers, not a coroutine lambda: GCC 12 mishandles captures of
+  // lambdas that are coroutines.
   template <class F>
   auto run(F f) -> net::awaitable<std::invoke_result_t<F&>> {
     using T = std::invoke_result_t<F&>;
-    co_return co_await net::co_spawn(
-        pool_, [f = std::move(f)]() mutable -> net::awaitable<T> { co_return f(); },
-        net::use_awaitable);
+    return net::async_initiate<decltype(net::use_awaitable), void(std::exception_ptr, T)>(
+        [this](auto handler, F work) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          net::post(pool_, [shared, work = std::move(work)]() mutable {
+            std::exception_ptr failure;
+            T result{};
+            try {
+              result = work();
+            } catch (...) {
+              failure = std::current_exception();
+            }
+            auto executor = net::get_associated_executor(*shared);
+            net::post(executor, [shared, failure, result = std::move(result)]() mutable {
+              (*shared)(failure, std::move(result));
+            });
+          });
+        },
+        net::use_awaitable, std::move(f));
   }
 
   void stop() { pool_.join(); }
