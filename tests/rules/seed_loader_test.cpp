@@ -245,7 +245,7 @@ TEST(SeedLoader, TemplatesTargetsReasonsAndUsers) {
   }
   EXPECT_EQ(users.at("admin")->role, "admin");
   EXPECT_EQ(users.at("supervisor")->unit, "cc");
-  EXPECT_EQ(users.at("inspector")->unit, "cc.dept.dcs");
+  EXPECT_EQ(users.at("inspector")->unit, "cc");
   EXPECT_EQ(users.at("responsible")->unit, "cc.c06.t03");
   EXPECT_EQ(users.at("responsible-zjj")->unit, "cc.dept.zjj");
   EXPECT_EQ(users.at("supervisor-c07")->unit, "cc.c07");
