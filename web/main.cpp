@@ -19,9 +19,7 @@ using namespace qingling;
 
 std::filesystem::path default_rules() { return QINGLING_DEFAULT_RULES; }
 
-Date utc_today() {
-  return std::chrono::floor<std::chrono::days>(SystemClock{}.now());
-}
+Date utc_today() { return std::chrono::floor<std::chrono::days>(SystemClock{}.now()); }
 
 int serve(web::AppOptions options) {
   try {
@@ -85,7 +83,8 @@ int user_add(const UserAddOptions& o) {
     backend->begin();
     const auto units = backend->units();
     if (units.empty()) {
-      std::cerr << "qingling: the data folder has no units yet; start `qingling serve` on it once\n";
+      std::cerr
+          << "qingling: the data folder has no units yet; start `qingling serve` on it once\n";
       return 1;
     }
     store::User user;
@@ -145,11 +144,15 @@ int main(int argc, char** argv) {
   std::string rules_dir = serve_options.rules_dir.string();
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
   serve_cmd->set_config("--config", "", "read options from an INI/TOML file");
-  serve_cmd->add_option("--address", serve_options.address, "address to listen on")->capture_default_str();
-  serve_cmd->add_option("--port", serve_options.port, "port (0 picks a free one)")->capture_default_str();
-  serve_cmd->add_option("--data", data_dir, "data folder (database, evidence)")->capture_default_str();
+  serve_cmd->add_option("--address", serve_options.address, "address to listen on")
+      ->capture_default_str();
+  serve_cmd->add_option("--port", serve_options.port, "port (0 picks a free one)")
+      ->capture_default_str();
+  serve_cmd->add_option("--data", data_dir, "data folder (database, evidence)")
+      ->capture_default_str();
   serve_cmd->add_option("--rules", rules_dir, "rule pack folder")->capture_default_str();
-  serve_cmd->add_flag("--demo", serve_options.demo, "load the demo city and campaign into an empty data folder");
+  serve_cmd->add_flag("--demo", serve_options.demo,
+                      "load the demo city and campaign into an empty data folder");
   serve_cmd->add_option("--threads", serve_options.io_threads, "io threads")->capture_default_str();
 
   std::string check_dir;
@@ -163,7 +166,8 @@ int main(int argc, char** argv) {
   std::string user_rules = user_options.rules_dir.string();
   auto* user_cmd = cli.add_subcommand("user", "users and tokens");
   user_cmd->require_subcommand(1);
-  auto* add_cmd = user_cmd->add_subcommand("add", "add a user; prints its API token on the last line");
+  auto* add_cmd =
+      user_cmd->add_subcommand("add", "add a user; prints its API token on the last line");
   add_cmd->add_option("--data", user_data, "data folder")->capture_default_str();
   add_cmd->add_option("--rules", user_rules, "rule pack (for its roles)")->capture_default_str();
   add_cmd->add_option("--name", user_options.name, "login name")->required();
@@ -175,7 +179,8 @@ int main(int argc, char** argv) {
   std::string audit_data = "data";
   auto* audit_cmd = cli.add_subcommand("audit", "the hash-chained event log");
   audit_cmd->require_subcommand(1);
-  auto* verify_cmd = audit_cmd->add_subcommand("verify", "walk the chain; report the first broken link");
+  auto* verify_cmd =
+      audit_cmd->add_subcommand("verify", "walk the chain; report the first broken link");
   verify_cmd->add_option("--data", audit_data, "data folder")->capture_default_str();
 
   CLI11_PARSE(cli, argc, argv);

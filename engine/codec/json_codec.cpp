@@ -69,7 +69,8 @@ Deadline deadline_from(const json::object& o) {
   d.basis = basis_from(o.at("basis").as_object());
   for (const json::value& m : o.at("milestones").as_array()) {
     const json::object& mo = m.as_object();
-    d.milestones.push_back({string_of(mo, "name"), date_from(mo.at("date")), bool_of(mo, "provisional")});
+    d.milestones.push_back(
+        {string_of(mo, "name"), date_from(mo.at("date")), bool_of(mo, "provisional")});
   }
   return d;
 }
@@ -95,9 +96,12 @@ std::string_view to_string(SpanUnit unit) {
 
 std::string_view to_string(DeadlineClock clock) {
   switch (clock) {
-    case DeadlineClock::Running: return "running";
-    case DeadlineClock::Paused: return "paused";
-    case DeadlineClock::Stopped: return "stopped";
+    case DeadlineClock::Running:
+      return "running";
+    case DeadlineClock::Paused:
+      return "paused";
+    case DeadlineClock::Stopped:
+      return "stopped";
   }
   return "running";
 }
@@ -131,8 +135,9 @@ json::array to_json(const std::vector<Milestone>& milestones) {
 }
 
 json::object to_json(const Deadline& d) {
-  return json::object{
-      {"date", format_date(d.date)}, {"basis", to_json(d.basis)}, {"milestones", to_json(d.milestones)}};
+  return json::object{{"date", format_date(d.date)},
+                      {"basis", to_json(d.basis)},
+                      {"milestones", to_json(d.milestones)}};
 }
 
 std::string encode_payload(const Event& e) {
@@ -158,7 +163,8 @@ void decode_payload(std::string_view text, Event& e) {
     e.local_date = date_from(o.at("local_date"));
     e.fields = fields_from(o.if_contains("fields"));
     e.comment = string_of(o, "comment");
-    if (const json::value* d = o.if_contains("deadline")) e.deadline = deadline_from(d->as_object());
+    if (const json::value* d = o.if_contains("deadline"))
+      e.deadline = deadline_from(d->as_object());
     e.enters_paused = bool_of(o, "enters_paused");
     e.enters_cleared = bool_of(o, "enters_cleared");
   } catch (const std::exception& ex) {
@@ -209,7 +215,8 @@ Issue decode_issue(std::string_view text) {
     i.responsible_leader = string_of(o, "responsible_leader");
     i.measures = string_of(o, "measures");
     i.state = string_of(o, "state");
-    if (const json::value* d = o.if_contains("deadline")) i.deadline = deadline_from(d->as_object());
+    if (const json::value* d = o.if_contains("deadline"))
+      i.deadline = deadline_from(d->as_object());
     if (const json::value* p = o.if_contains("paused_since")) i.paused_since = date_from(*p);
     i.evidence_count = int_of(o, "evidence_count");
     i.attributes = fields_from(o.if_contains("attributes"));

@@ -58,14 +58,15 @@ const DeadlineRule* match_deadline_rule(const RuleSet& rules, const Issue& issue
 
 CalendarAnswer add_span(const RuleSet& rules, Date from, int days, SpanUnit unit) {
   const WorkingCalendar& cal = calendar_of(rules);
-  return unit == SpanUnit::WorkingDays ? cal.add_working_days(from, days) : cal.add_days(from, days);
+  return unit == SpanUnit::WorkingDays ? cal.add_working_days(from, days)
+                                       : cal.add_days(from, days);
 }
 
 Result<Deadline> plan_deadline(const RuleSet& rules, const Issue& issue, Date start) {
   const DeadlineRule* rule = match_deadline_rule(rules, issue);
   if (rule == nullptr) {
-    return Rejection::invalid_field(
-        "fields.deadline", "no deadline rule matches this problem; give a deadline date");
+    return Rejection::invalid_field("fields.deadline",
+                                    "no deadline rule matches this problem; give a deadline date");
   }
   Deadline d;
   d.basis.rule = rule->name;
@@ -129,7 +130,8 @@ Deadline with_paused_days(const RuleSet& rules, const Issue& issue, const Deadli
   d.basis.paused_days_added += working_days;
   d.basis.provisional = d.basis.provisional || a.provisional;
   d.basis.days_counted = days_between(current.basis.start, d.date);
-  d.milestones = back_schedule(rules, match_deadline_rule(rules, issue), current.basis.start, d.date);
+  d.milestones =
+      back_schedule(rules, match_deadline_rule(rules, issue), current.basis.start, d.date);
   return d;
 }
 

@@ -4,33 +4,46 @@ namespace qingling {
 namespace {
 
 void set_attribute(Issue& issue, const std::string& name, const std::string& value) {
-  if (name == "title") issue.title = value;
-  else if (name == "description") issue.description = value;
-  else if (name == "category") issue.category = value;
-  else if (name == "source") issue.source = value;
-  else if (name == "severity") issue.severity = value;
-  else if (name == "unit") issue.unit = value;
-  else if (name == "responsible_unit") issue.responsible_unit = value;
-  else if (name == "lead_unit") issue.lead_unit = value;
-  else if (name == "responsible_leader") issue.responsible_leader = value;
-  else if (name == "measures") issue.measures = value;
-  else issue.attributes[name] = value;
+  if (name == "title")
+    issue.title = value;
+  else if (name == "description")
+    issue.description = value;
+  else if (name == "category")
+    issue.category = value;
+  else if (name == "source")
+    issue.source = value;
+  else if (name == "severity")
+    issue.severity = value;
+  else if (name == "unit")
+    issue.unit = value;
+  else if (name == "responsible_unit")
+    issue.responsible_unit = value;
+  else if (name == "lead_unit")
+    issue.lead_unit = value;
+  else if (name == "responsible_leader")
+    issue.responsible_leader = value;
+  else if (name == "measures")
+    issue.measures = value;
+  else
+    issue.attributes[name] = value;
 }
 
 }  // namespace
 
 bool is_issue_attribute(std::string_view field) {
-  return field == "title" || field == "description" || field == "category" ||
-         field == "source" || field == "severity" || field == "unit" ||
-         field == "responsible_unit" || field == "lead_unit" || field == "responsible_leader" ||
-         field == "measures";
+  return field == "title" || field == "description" || field == "category" || field == "source" ||
+         field == "severity" || field == "unit" || field == "responsible_unit" ||
+         field == "lead_unit" || field == "responsible_leader" || field == "measures";
 }
 
 std::string_view to_string(Event::Type type) {
   switch (type) {
-    case Event::Type::Created: return "created";
-    case Event::Type::Action: return "action";
-    case Event::Type::EvidenceAttached: return "evidence";
+    case Event::Type::Created:
+      return "created";
+    case Event::Type::Action:
+      return "action";
+    case Event::Type::EvidenceAttached:
+      return "evidence";
   }
   return "action";
 }

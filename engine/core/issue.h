@@ -25,13 +25,13 @@ struct DeadlineBasis {
   Date start;                // the day counting starts from (the day of 交办)
   int days = 0;              // `within` days (working or calendar)
   SpanUnit unit = SpanUnit::CalendarDays;
-  int days_counted = 0;      // calendar days from start to the planned date
+  int days_counted = 0;  // calendar days from start to the planned date
   int weekend_days_skipped = 0;
   std::vector<Date> holidays_skipped;
   std::vector<Date> makeup_days_counted;
-  int paused_days_added = 0;  // working days added for time spent in paused states
-  bool provisional = false;   // counted past the calendar's last known year
-  std::string reason;         // for "given" and "extended"
+  int paused_days_added = 0;     // working days added for time spent in paused states
+  bool provisional = false;      // counted past the calendar's last known year
+  std::string reason;            // for "given" and "extended"
   std::optional<Date> previous;  // the deadline this one replaced
 };
 
@@ -51,11 +51,11 @@ struct Issue {
   std::string category;
   std::string source;
   std::string severity;
-  std::string unit;              // where the problem is (location unit code)
-  std::string responsible_unit;  // 责任单位
-  std::string lead_unit;         // 牵头单位
+  std::string unit;                // where the problem is (location unit code)
+  std::string responsible_unit;    // 责任单位
+  std::string lead_unit;           // 牵头单位
   std::string responsible_leader;  // 责任领导 (a title or a name, not a user)
-  std::string measures;          // 整改措施
+  std::string measures;            // 整改措施
   std::string state;
   std::optional<Deadline> deadline;
   std::optional<Date> paused_since;  // set while the clock is paused
@@ -73,7 +73,7 @@ struct Event {
   enum class Type { Created, Action, EvidenceAttached };
   Type type = Type::Action;
   std::int64_t issue_id = 0;
-  int version = 0;  // the problem's version after this event
+  int version = 0;     // the problem's version after this event
   std::string action;  // action name for Type::Action
   std::string from_state;
   std::string to_state;

@@ -7,8 +7,8 @@ namespace {
 
 template <class T, class Key>
 const T* find_by(const std::vector<T>& items, std::string_view key, Key T::*member) {
-  auto it = std::find_if(items.begin(), items.end(),
-                         [&](const T& item) { return item.*member == key; });
+  auto it =
+      std::find_if(items.begin(), items.end(), [&](const T& item) { return item.*member == key; });
   return it == items.end() ? nullptr : &*it;
 }
 

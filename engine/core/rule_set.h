@@ -46,8 +46,8 @@ enum class DeadlineEffect {
 };
 
 struct ActionDef {
-  std::string name;   // stable code used in URLs: "assign"
-  std::string label;  // "交办"
+  std::string name;               // stable code used in URLs: "assign"
+  std::string label;              // "交办"
   std::vector<std::string> from;  // states it may be taken in
   std::string to;                 // state it leads to; empty: stays where it is
   std::vector<std::string> roles;

@@ -10,13 +10,13 @@ namespace {
 constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxText = 20000;
 
-const char* const kDraftFields[] = {"title",     "description",      "category",
-                                    "source",    "severity",         "unit",
-                                    "responsible_unit", "lead_unit", "responsible_leader",
-                                    "measures"};
+const char* const kDraftFields[] = {
+    "title",     "description",        "category", "source", "severity", "unit", "responsible_unit",
+    "lead_unit", "responsible_leader", "measures"};
 
 bool is_draft_field(const std::string& name) {
-  return std::find(std::begin(kDraftFields), std::end(kDraftFields), name) != std::end(kDraftFields);
+  return std::find(std::begin(kDraftFields), std::end(kDraftFields), name) !=
+         std::end(kDraftFields);
 }
 
 bool contains(const std::vector<std::string>& items, const std::string& value) {
@@ -53,7 +53,8 @@ bool can_see(const Issue& issue, const Actor& actor, const UnitTree& units) {
          (!issue.lead_unit.empty() && units.contains(actor.unit, issue.lead_unit));
 }
 
-Result<Event> decide_create(const IssueDraft& draft, const Actor& actor, const DecisionContext& ctx) {
+Result<Event> decide_create(const IssueDraft& draft, const Actor& actor,
+                            const DecisionContext& ctx) {
   const RuleSet& rules = ctx.rules;
   if (!actor.has_any_role(rules.create_roles)) {
     return Rejection::forbidden("Your roles may not log problems in this campaign.");
@@ -93,7 +94,8 @@ Result<Event> decide_create(const IssueDraft& draft, const Actor& actor, const D
       errors.push_back({name, "no unit has the code '" + get(name) + "'"});
     }
   }
-  if (!errors.empty()) return Rejection::invalid("The problem has invalid fields.", std::move(errors));
+  if (!errors.empty())
+    return Rejection::invalid("The problem has invalid fields.", std::move(errors));
 
   for (auto it = fields.begin(); it != fields.end();) {
     it = it->second.empty() ? fields.erase(it) : std::next(it);
@@ -135,7 +137,8 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
   for (const auto& [name, value] : request.fields) {
     const bool declared = std::any_of(action->fields.begin(), action->fields.end(),
                                       [&](const FieldSpec& f) { return f.name == name; });
-    if (!declared) errors.push_back({"fields." + name, "not a field of the action '" + action->name + "'"});
+    if (!declared)
+      errors.push_back({"fields." + name, "not a field of the action '" + action->name + "'"});
   }
   std::map<std::string, std::string> fields;
   for (const FieldSpec& spec : action->fields) {
@@ -147,8 +150,12 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
     }
     const std::string& value = it->second;
     switch (spec.type) {
-      case FieldType::Text: check_text(key, value, kMaxText, errors); break;
-      case FieldType::UnitCode: check_unit(key, value, actor, ctx.units, errors); break;
+      case FieldType::Text:
+        check_text(key, value, kMaxText, errors);
+        break;
+      case FieldType::UnitCode:
+        check_unit(key, value, actor, ctx.units, errors);
+        break;
       case FieldType::IsoDate:
         if (!parse_date(value)) errors.push_back({key, "expected a date like 2026-12-31"});
         break;
@@ -196,14 +203,16 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
   std::optional<Date> given;
   if (auto it = fields.find("deadline"); it != fields.end()) {
     given = parse_date(it->second);
-    if (!given) return Rejection::invalid_field("fields.deadline", "expected a date like 2026-12-31");
+    if (!given)
+      return Rejection::invalid_field("fields.deadline", "expected a date like 2026-12-31");
     if (*given < today) {
       return Rejection::invalid_field("fields.deadline",
                                       "the deadline cannot be before today, " + format_date(today));
     }
   }
   switch (action->deadline) {
-    case DeadlineEffect::None: break;
+    case DeadlineEffect::None:
+      break;
     case DeadlineEffect::Plan:
       if (given) {
         deadline = given_deadline(rules, after, today, *given, reason);
@@ -221,9 +230,9 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
       if (!deadline) {
         deadline = given_deadline(rules, after, today, date, reason);
       } else if (date <= deadline->date) {
-        return Rejection::invalid_field("fields.deadline",
-                                        "an extension must move the deadline past " +
-                                            format_date(deadline->date));
+        return Rejection::invalid_field(
+            "fields.deadline",
+            "an extension must move the deadline past " + format_date(deadline->date));
       } else {
         deadline = extended_deadline(rules, after, *deadline, date, reason);
       }
@@ -246,8 +255,7 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
   // A deadline planned by this action counts from today: the pause lies
   // before its start and must not move it.
   const bool state_changes = e.to_state != issue.state;
-  if (state_changes && issue.paused_since && deadline &&
-      action->deadline != DeadlineEffect::Plan) {
+  if (state_changes && issue.paused_since && deadline && action->deadline != DeadlineEffect::Plan) {
     const WorkingCalendar weekdays;
     const WorkingCalendar& cal = rules.has_calendar ? rules.calendar : weekdays;
     const int paused = cal.working_days_between(*issue.paused_since, today);

@@ -46,7 +46,8 @@ struct ActionRequest {
 bool can_see(const Issue& issue, const Actor& actor, const UnitTree& units);
 
 // The Created event for a new problem (id and version are filled by the store).
-Result<Event> decide_create(const IssueDraft& draft, const Actor& actor, const DecisionContext& ctx);
+Result<Event> decide_create(const IssueDraft& draft, const Actor& actor,
+                            const DecisionContext& ctx);
 
 // The event that taking `request.action` on `issue` produces, or why not.
 Result<Event> decide_action(const Issue& issue, const ActionRequest& request, const Actor& actor,

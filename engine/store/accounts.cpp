@@ -9,11 +9,10 @@ namespace json = boost::json;
 namespace {
 
 bool valid_name(const std::string& name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '_' || c == '.';
-         });
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
 }
 
 }  // namespace
@@ -27,7 +26,8 @@ Result<std::string> add_user(WriteBackend& backend, const User& user,
     errors.push_back({"name", "a user named '" + user.name + "' exists already"});
   }
   const auto units = backend.units();
-  if (std::none_of(units.begin(), units.end(), [&](const Unit& u) { return u.code == user.unit; })) {
+  if (std::none_of(units.begin(), units.end(),
+                   [&](const Unit& u) { return u.code == user.unit; })) {
     errors.push_back({"unit", "no unit has the code '" + user.unit + "'"});
   }
   if (user.roles.empty()) errors.push_back({"role", "give at least one role"});
@@ -46,9 +46,8 @@ Result<std::string> add_user(WriteBackend& backend, const User& user,
   json::array roles;
   for (const auto& r : user.roles) roles.emplace_back(r);
   backend.append_log("user_added", "system", now, "",
-                     json::serialize(json::object{{"name", user.name},
-                                                  {"unit", user.unit},
-                                                  {"roles", std::move(roles)}}));
+                     json::serialize(json::object{
+                         {"name", user.name}, {"unit", user.unit}, {"roles", std::move(roles)}}));
   return token;
 }
 

@@ -33,8 +33,8 @@ Result<Receipt> run(WriteBackend& backend, const CreateIssue& c, const WriteCont
   if (!c.idempotency_key.empty()) {
     if (auto seen = backend.recall(c.actor.user, c.idempotency_key)) {
       if (seen->request_hash != hash) {
-        return Rejection::invalid_field(
-            "Idempotency-Key", "this key was already used for a different request");
+        return Rejection::invalid_field("Idempotency-Key",
+                                        "this key was already used for a different request");
       }
       auto first = backend.load_first_event(seen->issue_id);
       if (!first) return Rejection::not_found("The problem this key created is gone.");
@@ -62,7 +62,8 @@ Result<Receipt> run(WriteBackend& backend, const TakeAction& c, const WriteConte
                             ", not " + std::to_string(c.expected_version) +
                             "; reload it and try again.");
   }
-  auto decided = decide_action(*issue, c.request, c.actor, DecisionContext{ctx.rules, ctx.units, ctx.now});
+  auto decided =
+      decide_action(*issue, c.request, c.actor, DecisionContext{ctx.rules, ctx.units, ctx.now});
   if (!decided) return decided.error();
   return append(backend, *issue, *decided, ctx);
 }

@@ -74,9 +74,7 @@ constexpr const char* kSelectEventsOfIssue =
     R"(SELECT issue_id, version, type, actor, at, pack_version, payload
        FROM events WHERE issue_id = ? ORDER BY version)";
 
-void configure(SQLite::Database& db) {
-  db.setBusyTimeout(kBusyTimeoutMs);
-}
+void configure(SQLite::Database& db) { db.setBusyTimeout(kBusyTimeoutMs); }
 
 class SqliteReadView final : public ReadView {
  public:
@@ -87,9 +85,7 @@ class SqliteReadView final : public ReadView {
     configure(db_);
   }
 
-  std::optional<Issue> issue(std::int64_t id) override {
-    return first_issue(issue_, id);
-  }
+  std::optional<Issue> issue(std::int64_t id) override { return first_issue(issue_, id); }
 
   IssuePage issues(const IssueQuery& q) override {
     // Only bound values; the text is fixed but for which conditions apply.
@@ -152,9 +148,9 @@ class SqliteReadView final : public ReadView {
                            WHERE t.token_hash = ? AND t.revoked_at IS NULL)");
     s.bind(1, hash);
     if (!s.executeStep()) return std::nullopt;
-    return User{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
-                s.getColumn(3).getString(), split(s.getColumn(4).getString()),
-                s.getColumn(5).getString()};
+    return User{s.getColumn(0).getInt64(),         s.getColumn(1).getString(),
+                s.getColumn(2).getString(),        s.getColumn(3).getString(),
+                split(s.getColumn(4).getString()), s.getColumn(5).getString()};
   }
 
   std::vector<Unit> units() override {
@@ -212,8 +208,7 @@ class SqliteWriteBackend final : public WriteBackend {
         db_, R"(INSERT INTO events (seq, issue_id, version, type, actor, at, pack_version, payload,
                                     prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
-    upsert_issue_ = std::make_unique<SQLite::Statement>(
-        db_, R"(INSERT OR REPLACE INTO issues
+    upsert_issue_ = std::make_unique<SQLite::Statement>(db_, R"(INSERT OR REPLACE INTO issues
                   (id, version, state, clock, category, source, severity, unit, unit_path,
                    responsible_unit, responsible_path, lead_unit, lead_path, title, description,
                    deadline, created_at, updated_at, body)
@@ -287,7 +282,8 @@ class SqliteWriteBackend final : public WriteBackend {
   }
 
   std::optional<Remembered> recall(const std::string& actor, const std::string& key) override {
-    SQLite::Statement s(db_, "SELECT issue_id, request_hash FROM idempotency WHERE actor = ? AND key = ?");
+    SQLite::Statement s(
+        db_, "SELECT issue_id, request_hash FROM idempotency WHERE actor = ? AND key = ?");
     s.bind(1, actor);
     s.bind(2, key);
     if (!s.executeStep()) return std::nullopt;
@@ -296,7 +292,8 @@ class SqliteWriteBackend final : public WriteBackend {
 
   void remember(const std::string& actor, const std::string& key, std::int64_t issue_id,
                 const std::string& request_hash, Instant at) override {
-    SQLite::Statement s(db_, R"(INSERT INTO idempotency (actor, key, issue_id, request_hash, created_at)
+    SQLite::Statement s(db_,
+                        R"(INSERT INTO idempotency (actor, key, issue_id, request_hash, created_at)
                                 VALUES (?, ?, ?, ?, ?))");
     s.bind(1, actor);
     s.bind(2, key);
@@ -314,7 +311,8 @@ class SqliteWriteBackend final : public WriteBackend {
   }
 
   void put_units(const std::vector<Unit>& units, const UnitTree& tree) override {
-    SQLite::Statement s(db_, R"(INSERT OR REPLACE INTO units (code, name, kind, parent, email, path, position)
+    SQLite::Statement s(
+        db_, R"(INSERT OR REPLACE INTO units (code, name, kind, parent, email, path, position)
                                 VALUES (?, ?, ?, ?, ?, ?, ?))");
     std::int64_t position = 0;
     for (const Unit& u : units) {
@@ -331,16 +329,18 @@ class SqliteWriteBackend final : public WriteBackend {
   }
 
   std::optional<User> user_by_name(const std::string& name) override {
-    SQLite::Statement s(db_, "SELECT id, name, display_name, unit, roles, email FROM users WHERE name = ?");
+    SQLite::Statement s(
+        db_, "SELECT id, name, display_name, unit, roles, email FROM users WHERE name = ?");
     s.bind(1, name);
     if (!s.executeStep()) return std::nullopt;
-    return User{s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
-                s.getColumn(3).getString(), split(s.getColumn(4).getString()),
-                s.getColumn(5).getString()};
+    return User{s.getColumn(0).getInt64(),         s.getColumn(1).getString(),
+                s.getColumn(2).getString(),        s.getColumn(3).getString(),
+                split(s.getColumn(4).getString()), s.getColumn(5).getString()};
   }
 
   std::int64_t insert_user(const User& user, Instant at) override {
-    SQLite::Statement s(db_, R"(INSERT INTO users (name, display_name, unit, roles, email, created_at)
+    SQLite::Statement s(db_,
+                        R"(INSERT INTO users (name, display_name, unit, roles, email, created_at)
                                 VALUES (?, ?, ?, ?, ?, ?))");
     s.bind(1, user.name);
     s.bind(2, user.display_name);
@@ -353,7 +353,8 @@ class SqliteWriteBackend final : public WriteBackend {
   }
 
   void insert_token(std::int64_t user_id, const std::string& hash, Instant at) override {
-    SQLite::Statement s(db_, "INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)");
+    SQLite::Statement s(db_,
+                        "INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)");
     s.bind(1, hash);
     s.bind(2, user_id);
     s.bind(3, format_instant(at));
@@ -419,7 +420,9 @@ class SqliteDatabase final : public Database {
     // Creates the file, switches it to WAL and migrates it before any reader opens it.
     SqliteWriteBackend init(file_);
   }
-  std::unique_ptr<ReadView> open_reader() override { return std::make_unique<SqliteReadView>(file_); }
+  std::unique_ptr<ReadView> open_reader() override {
+    return std::make_unique<SqliteReadView>(file_);
+  }
   std::unique_ptr<WriteBackend> open_writer() override {
     return std::make_unique<SqliteWriteBackend>(file_);
   }

@@ -29,7 +29,8 @@ std::string new_token() {
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
   char text[64];
-  sodium_bin2base64(text, sizeof text, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64(text, sizeof text, bytes, sizeof bytes,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   return "qlt_" + std::string(text);
 }
 

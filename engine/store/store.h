@@ -56,8 +56,8 @@ struct IssueQuery {
   std::string source;
   std::string responsible_unit;  // optional: exactly this responsible unit
   bool overdue_only = false;
-  Date today;                    // campaign-local date, for `overdue_only`
-  std::string text;              // substring of title or description
+  Date today;        // campaign-local date, for `overdue_only`
+  std::string text;  // substring of title or description
   int limit = 50;
   std::optional<std::int64_t> before_id;  // cursor: ids below this
 };

@@ -23,9 +23,9 @@ struct LoadError {
 };
 
 struct LoadResult {
-  std::optional<RuleSet> rules;    // set only when `errors` is empty
-  std::vector<LoadError> errors;   // every error found, in file order
-  std::vector<LoadError> warnings; // e.g. the calendar runs out within 90 days of `today`
+  std::optional<RuleSet> rules;     // set only when `errors` is empty
+  std::vector<LoadError> errors;    // every error found, in file order
+  std::vector<LoadError> warnings;  // e.g. the calendar runs out within 90 days of `today`
 };
 
 // Reads the rule pack in `dir` (campaign.yaml, workflow.yaml, deadlines.yaml

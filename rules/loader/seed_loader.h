@@ -15,16 +15,16 @@ namespace qingling::rules {
 
 // One of the campaign's problems (面上问题), as the feedback list gives it.
 struct SeedProblem {
-  std::string code;      // "A1"
-  std::string category;  // category code, "A".."F"
-  std::string title;     // Chinese, as fed back
-  std::string title_en;  // English gloss
-  std::string measures;  // 整改措施
+  std::string code;                // "A1"
+  std::string category;            // category code, "A".."F"
+  std::string title;               // Chinese, as fed back
+  std::string title_en;            // English gloss
+  std::string measures;            // 整改措施
   std::string responsible_leader;  // a role title: 分管农业农村副市长
   std::string lead_unit;           // unit code of the lead unit (牵头单位)
-  std::string responsible_units;   // 责任单位 as written: "市医保局、市民政局、各县市区"
-  std::string deadline_kind;       // "dated", "immediate" or "long_term"
-  int deadline_days = 0;           // after T0; 0 for long_term
+  std::string responsible_units;  // 责任单位 as written: "市医保局、市民政局、各县市区"
+  std::string deadline_kind;  // "dated", "immediate" or "long_term"
+  int deadline_days = 0;      // after T0; 0 for long_term
   SpanUnit deadline_unit = SpanUnit::CalendarDays;
   std::string demo_state;          // state at the demo's "now"
   std::vector<std::string> story;  // tags the generator acts out: overdue_yellow, overdue_red,
@@ -63,7 +63,8 @@ struct SeedUser {
 };
 
 struct DemoSeed {
-  std::vector<Unit> units;  // the whole tree, expanded: city, departments, counties, townships, villages
+  std::vector<Unit>
+      units;  // the whole tree, expanded: city, departments, counties, townships, villages
   std::vector<SeedProblem> problems;
   std::vector<PointTemplate> templates;
   std::vector<CountyTarget> county_targets;

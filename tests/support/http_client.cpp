@@ -33,9 +33,8 @@ const boost::json::value& HttpResult::json() const {
 
 std::string HttpResult::header(const std::string& name) const {
   std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   auto it = headers.find(lower);
   return it == headers.end() ? std::string{} : it->second;
 }
@@ -59,7 +58,8 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(std::string host, std::uint16_t port) : impl_(new Impl(std::move(host), port)) {}
+HttpClient::HttpClient(std::string host, std::uint16_t port)
+    : impl_(new Impl(std::move(host), port)) {}
 
 HttpClient::~HttpClient() {
   beast::error_code ignored;

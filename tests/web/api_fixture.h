@@ -71,8 +71,8 @@ class ApiTest : public ::testing::Test {
     user.name = name;
     user.unit = unit;
     user.roles = {role};
-    auto token = store::add_user(*backend, user, {"admin", "supervisor", "inspector", "responsible"},
-                                 clock_.now());
+    auto token = store::add_user(*backend, user,
+                                 {"admin", "supervisor", "inspector", "responsible"}, clock_.now());
     ASSERT_TRUE(token.has_value()) << token.error().detail;
     backend->commit();
     tokens_[name] = *token;
@@ -90,17 +90,17 @@ class ApiTest : public ::testing::Test {
 
   // Logs a problem at a village of cc.c01 as the inspector; returns its JSON.
   boost::json::object create_issue(const std::string& title = "适龄儿童辍学未劝返") {
-    auto res = as("inspector").post_json(
-        "/api/v1/issues", {{"title", title}, {"category", "C"}, {"unit", "cc.c01.t01.v001"}});
+    auto res = as("inspector")
+                   .post_json("/api/v1/issues",
+                              {{"title", title}, {"category", "C"}, {"unit", "cc.c01.t01.v001"}});
     EXPECT_EQ(res.status, 201u) << res.body;
     return res.json().as_object();
   }
 
   HttpResult act(const std::string& user, std::int64_t id, const std::string& action, int version,
                  const boost::json::object& body = {}) {
-    return as(user).post_json(
-        "/api/v1/issues/" + std::to_string(id) + "/actions/" + action, body,
-        {{"If-Match", "\"" + std::to_string(version) + "\""}});
+    return as(user).post_json("/api/v1/issues/" + std::to_string(id) + "/actions/" + action, body,
+                              {{"If-Match", "\"" + std::to_string(version) + "\""}});
   }
 
   std::filesystem::path dir_;

@@ -11,8 +11,12 @@ namespace {
 namespace json = boost::json;
 
 std::int64_t id_of(const json::object& issue) { return issue.at("id").as_int64(); }
-int version_of(const HttpResult& res) { return static_cast<int>(res.json().at("version").as_int64()); }
-std::string state_of(const HttpResult& res) { return std::string(res.json().at("state").as_string()); }
+int version_of(const HttpResult& res) {
+  return static_cast<int>(res.json().at("version").as_int64());
+}
+std::string state_of(const HttpResult& res) {
+  return std::string(res.json().at("state").as_string());
+}
 
 // The `field` names listed in a problem+json body.
 std::vector<std::string> error_fields(const HttpResult& res) {
@@ -59,9 +63,11 @@ TEST_F(ApiTest, WholeLifecycleFromDiscoveryToClearanceAndReopen) {
   EXPECT_EQ(res.status, 422u) << res.body;
   EXPECT_TRUE(names_field(res, "evidence")) << res.body;
 
-  res = as("responsible").request("POST", "/api/v1/issues/" + std::to_string(id) +
-                                              "/evidence?name=%E5%9C%A8%E6%A0%A1%E8%AF%81%E6%98%8E.txt",
-                                  "enrolment proof", {{"Content-Type", "text/plain"}});
+  res = as("responsible")
+            .request("POST",
+                     "/api/v1/issues/" + std::to_string(id) +
+                         "/evidence?name=%E5%9C%A8%E6%A0%A1%E8%AF%81%E6%98%8E.txt",
+                     "enrolment proof", {{"Content-Type", "text/plain"}});
   ASSERT_EQ(res.status, 201u) << res.body;
   EXPECT_EQ(version_of(res), 3);
 
@@ -105,7 +111,8 @@ TEST_F(ApiTest, WholeLifecycleFromDiscoveryToClearanceAndReopen) {
 
 TEST_F(ApiTest, TheSecondOfTwoWritersOnOneVersionGets412) {
   const auto id = id_of(create_issue());
-  auto first = act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
+  auto first =
+      act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
   auto second = act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01"}}}});
   EXPECT_EQ(first.status, 200u) << first.body;
   EXPECT_EQ(second.status, 412u) << second.body;
@@ -113,13 +120,15 @@ TEST_F(ApiTest, TheSecondOfTwoWritersOnOneVersionGets412) {
   auto now = as("supervisor").get("/api/v1/issues/" + std::to_string(id));
   EXPECT_EQ(now.json().at("responsible_unit").as_string(), "cc.c01.t01");
 
-  auto missing = as("supervisor").post_json("/api/v1/issues/" + std::to_string(id) + "/actions/extend",
-                                            json::object{});
+  auto missing =
+      as("supervisor")
+          .post_json("/api/v1/issues/" + std::to_string(id) + "/actions/extend", json::object{});
   EXPECT_EQ(missing.status, 428u);
 }
 
 TEST_F(ApiTest, ARetriedCreateWithTheSameKeyAnswersTheFirstProblem) {
-  const json::object body{{"title", "村级项目公示牌缺失"}, {"category", "E"}, {"unit", "cc.c01.t01"}};
+  const json::object body{
+      {"title", "村级项目公示牌缺失"}, {"category", "E"}, {"unit", "cc.c01.t01"}};
   auto a = as("inspector").post_json("/api/v1/issues", body, {{"Idempotency-Key", "phone-42-1"}});
   auto b = as("inspector").post_json("/api/v1/issues", body, {{"Idempotency-Key", "phone-42-1"}});
   ASSERT_EQ(a.status, 201u) << a.body;
@@ -132,7 +141,8 @@ TEST_F(ApiTest, ARetriedCreateWithTheSameKeyAnswersTheFirstProblem) {
 
   json::object changed = body;
   changed["title"] = "另一个问题";
-  auto c = as("inspector").post_json("/api/v1/issues", changed, {{"Idempotency-Key", "phone-42-1"}});
+  auto c =
+      as("inspector").post_json("/api/v1/issues", changed, {{"Idempotency-Key", "phone-42-1"}});
   EXPECT_EQ(c.status, 422u);
   EXPECT_TRUE(names_field(c, "Idempotency-Key")) << c.body;
 }
@@ -142,8 +152,9 @@ TEST_F(ApiTest, OutsideTheJurisdictionAProblemDoesNotExist) {
   const std::string path = "/api/v1/issues/" + std::to_string(id);
   EXPECT_EQ(as("outsider").get(path).status, 404u);
   EXPECT_EQ(as("outsider").get(path + "/events").status, 404u);
-  EXPECT_EQ(act("supervisor-c02", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c02"}}}}).status,
-            404u);
+  EXPECT_EQ(
+      act("supervisor-c02", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c02"}}}}).status,
+      404u);
   EXPECT_TRUE(as("outsider").get("/api/v1/issues").json().at("items").as_array().empty());
   EXPECT_EQ(as("supervisor").get(path).status, 200u);
   EXPECT_EQ(as("inspector").get(path).status, 200u);
@@ -151,7 +162,8 @@ TEST_F(ApiTest, OutsideTheJurisdictionAProblemDoesNotExist) {
 
 TEST_F(ApiTest, ARoleTheWorkflowDoesNotAllowGets403) {
   const auto id = id_of(create_issue());
-  auto res = act("responsible", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
+  auto res =
+      act("responsible", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
   EXPECT_EQ(res.status, 403u) << res.body;
   EXPECT_EQ(res.json().at("type").as_string(), "/problems/forbidden");
   // An action not open in this state is a conflict, not a permission problem.
@@ -161,7 +173,8 @@ TEST_F(ApiTest, ARoleTheWorkflowDoesNotAllowGets403) {
 
 TEST_F(ApiTest, BadInputGetsProblemJsonNamingTheFieldAndChangesNothing) {
   auto& c = as("inspector");
-  auto res = c.request("POST", "/api/v1/issues", "{\"title\": ", {{"Content-Type", "application/json"}});
+  auto res =
+      c.request("POST", "/api/v1/issues", "{\"title\": ", {{"Content-Type", "application/json"}});
   EXPECT_EQ(res.status, 400u);
   EXPECT_EQ(res.header("Content-Type"), "application/problem+json");
   EXPECT_TRUE(res.json().at("detail").is_string());
@@ -189,7 +202,8 @@ TEST_F(ApiTest, BadInputGetsProblemJsonNamingTheFieldAndChangesNothing) {
   res = act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.nowhere"}}}});
   EXPECT_EQ(res.status, 422u);
   EXPECT_TRUE(names_field(res, "fields.responsible_unit")) << res.body;
-  res = act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01"}, {"deadline", "2026-02-30"}}}});
+  res = act("supervisor", id, "assign", 1,
+            {{"fields", {{"responsible_unit", "cc.c01"}, {"deadline", "2026-02-30"}}}});
   EXPECT_EQ(res.status, 422u);
   EXPECT_TRUE(names_field(res, "fields.deadline")) << res.body;
   EXPECT_EQ(version_of(as("supervisor").get("/api/v1/issues/" + std::to_string(id))), 1);
@@ -209,7 +223,8 @@ TEST_F(ApiTest, RequestsWithoutAValidTokenGet401) {
 TEST_F(ApiTest, ListsFilterAndPageWithACursor) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(id_of(create_issue("问题 " + std::to_string(i))));
-  auto res = act("supervisor", ids[0], "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
+  auto res =
+      act("supervisor", ids[0], "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
   ASSERT_EQ(res.status, 200u);
 
   std::vector<std::int64_t> seen;
@@ -218,7 +233,8 @@ TEST_F(ApiTest, ListsFilterAndPageWithACursor) {
     auto list = as("supervisor").get(target);
     ASSERT_EQ(list.status, 200u) << list.body;
     const auto page_json = list.json();
-    for (const auto& item : page_json.at("items").as_array()) seen.push_back(item.at("id").as_int64());
+    for (const auto& item : page_json.at("items").as_array())
+      seen.push_back(item.at("id").as_int64());
     const auto& next = page_json.at("next_cursor");
     if (next.is_null()) break;
     target = "/api/v1/issues?limit=3&cursor=" + std::string(next.as_string());
@@ -233,7 +249,8 @@ TEST_F(ApiTest, ListsFilterAndPageWithACursor) {
   EXPECT_EQ(as("supervisor").get("/api/v1/issues?state=nope").status, 422u);
 
   // Overdue: move the clock past the deadline of the assigned one.
-  EXPECT_TRUE(as("supervisor").get("/api/v1/issues?overdue=true").json().at("items").as_array().empty());
+  EXPECT_TRUE(
+      as("supervisor").get("/api/v1/issues?overdue=true").json().at("items").as_array().empty());
   clock_.set(*parse_instant("2026-11-18T02:00:00Z"));
   auto overdue = as("supervisor").get("/api/v1/issues?overdue=true");
   ASSERT_EQ(overdue.json().at("items").as_array().size(), 1u);
@@ -246,14 +263,17 @@ TEST_F(ApiTest, GetAnswersWithAnETagAndHonoursIfNoneMatch) {
   const auto id = id_of(create_issue());
   auto res = as("inspector").get("/api/v1/issues/" + std::to_string(id));
   EXPECT_EQ(res.header("ETag"), "\"1\"");
-  auto again = as("inspector").request("GET", "/api/v1/issues/" + std::to_string(id), "",
-                                       {{"If-None-Match", "\"1\""}});
+  auto again =
+      as("inspector")
+          .request("GET", "/api/v1/issues/" + std::to_string(id), "", {{"If-None-Match", "\"1\""}});
   EXPECT_EQ(again.status, 304u);
 }
 
 TEST_F(ApiTest, ExtendingMovesTheDeadlineWithAReason) {
   const auto id = id_of(create_issue());
-  ASSERT_EQ(act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}}).status, 200u);
+  ASSERT_EQ(
+      act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}}).status,
+      200u);
   auto res = act("supervisor", id, "extend", 2,
                  {{"fields", {{"deadline", "2026-12-15"}, {"reason", "汛期施工受阻"}}}});
   ASSERT_EQ(res.status, 200u) << res.body;

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include "tests/support/http_client.h"
 
@@ -70,7 +70,8 @@ class Server {
     if (in != nullptr && fgets(line, sizeof line, in) != nullptr) {
       const std::string text(line);
       const auto colon = text.rfind(':');
-      if (colon != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(text.substr(colon + 1)));
+      if (colon != std::string::npos)
+        port_ = static_cast<std::uint16_t>(std::stoi(text.substr(colon + 1)));
     }
     out_ = in;
   }
@@ -108,7 +109,8 @@ class CliTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string add_user(const std::string& name, const std::string& unit, const std::string& role) {
-    auto out = run({"user", "add", "--data", dir_.string(), "--name", name, "--unit", unit, "--role", role});
+    auto out = run(
+        {"user", "add", "--data", dir_.string(), "--name", name, "--unit", unit, "--role", role});
     EXPECT_EQ(out.status, 0) << out.text;
     return last_line(out.text);
   }
@@ -128,9 +130,10 @@ TEST_F(CliTest, AnAcknowledgedWriteSurvivesKillNine) {
     client.set_token(token);
     ASSERT_EQ(client.get("/api/v1/me").status, 200u);
     for (int i = 0; i < 20; ++i) {
-      auto res = client.post_json("/api/v1/issues", {{"title", "饮用水水质未按期检测 " + std::to_string(i)},
-                                                     {"category", "C"},
-                                                     {"unit", "cc.c03"}});
+      auto res = client.post_json("/api/v1/issues",
+                                  {{"title", "饮用水水质未按期检测 " + std::to_string(i)},
+                                   {"category", "C"},
+                                   {"unit", "cc.c03"}});
       ASSERT_EQ(res.status, 201u) << res.body;
       acknowledged.push_back(res.json().at("id").as_int64());
     }
@@ -155,7 +158,8 @@ TEST_F(CliTest, AuditVerifyReportsTheFirstEditedRow) {
     HttpClient client("127.0.0.1", server.port());
     client.set_token(add_user("li.na", "cc", "inspector"));
     for (int i = 0; i < 3; ++i) {
-      ASSERT_EQ(client.post_json("/api/v1/issues", {{"title", "t"}, {"category", "A"}}).status, 201u);
+      ASSERT_EQ(client.post_json("/api/v1/issues", {{"title", "t"}, {"category", "A"}}).status,
+                201u);
     }
     EXPECT_EQ(server.terminate(), 0);
   }
@@ -169,7 +173,8 @@ TEST_F(CliTest, AuditVerifyReportsTheFirstEditedRow) {
   }
   auto audit = run({"audit", "verify", "--data", dir_.string()});
   EXPECT_EQ(audit.status, 3);
-  EXPECT_NE(audit.text.find("BROKEN at entry " + std::to_string(edited)), std::string::npos) << audit.text;
+  EXPECT_NE(audit.text.find("BROKEN at entry " + std::to_string(edited)), std::string::npos)
+      << audit.text;
 }
 
 TEST_F(CliTest, RulesCheckPrintsASummaryOrEveryErrorWithItsPlace) {
@@ -179,7 +184,8 @@ TEST_F(CliTest, RulesCheckPrintsASummaryOrEveryErrorWithItsPlace) {
 
   std::filesystem::create_directories(dir_);
   for (const char* f : {"campaign.yaml", "workflow.yaml", "deadlines.yaml"}) {
-    std::filesystem::copy_file(std::string(QINGLING_SOURCE_DIR) + "/rules/packs/chengchuan/" + f, dir_ / f);
+    std::filesystem::copy_file(std::string(QINGLING_SOURCE_DIR) + "/rules/packs/chengchuan/" + f,
+                               dir_ / f);
   }
   {
     std::ofstream out(dir_ / "deadlines.yaml");

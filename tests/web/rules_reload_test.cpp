@@ -46,9 +46,11 @@ class RulesReloadTest : public ApiTest {
 
 TEST_F(RulesReloadTest, ANewPackNeverRejudgesADecidedDeadlineUntilReplanned) {
   const auto id = create_issue().at("id").as_int64();
-  auto assigned = act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
+  auto assigned =
+      act("supervisor", id, "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
   ASSERT_EQ(assigned.status, 200u) << assigned.body;
-  const std::string old_version(assigned.json().at("deadline_basis").at("pack_version").as_string());
+  const std::string old_version(
+      assigned.json().at("deadline_basis").at("pack_version").as_string());
   EXPECT_EQ(assigned.json().at("deadline").as_string(), "2026-11-16");
 
   replace_in(pack_ / "deadlines.yaml", "within: 30 working days", "within: 20 working days");
@@ -80,7 +82,8 @@ TEST_F(RulesReloadTest, ABrokenPackIsRefusedAndTheOldOneKept) {
   replace_in(pack_ / "workflow.yaml", "to: submitted", "to: nowhere");
   const auto errors = app_->reload_rules();
   ASSERT_FALSE(errors.empty());
-  EXPECT_NE(errors[0].to_string().find("workflow.yaml:"), std::string::npos) << errors[0].to_string();
+  EXPECT_NE(errors[0].to_string().find("workflow.yaml:"), std::string::npos)
+      << errors[0].to_string();
   EXPECT_EQ(as("supervisor").get("/api/v1/rules").json().at("version"), before);
 }
 

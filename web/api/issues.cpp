@@ -115,8 +115,8 @@ net::awaitable<Response> create_issue(Services& s, Call& call) {
   if (auto it = call.req.find("Idempotency-Key"); it != call.req.end()) {
     key = std::string(it->value());
     if (key.empty() || key.size() > kMaxIdempotencyKey) {
-      co_return problem(call.req, Rejection::invalid_field(
-                                      "Idempotency-Key", "expected 1 to 200 characters"));
+      co_return problem(
+          call.req, Rejection::invalid_field("Idempotency-Key", "expected 1 to 200 characters"));
     }
   }
   store::CreateIssue command{IssueDraft{std::move(*fields)}, call.user->actor(), std::move(key)};
@@ -184,7 +184,8 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
   json::array items;
   const Date day = today(s);
   const Actor viewer = call.user->actor();
-  for (const Issue& issue : page.items) items.emplace_back(issue_json(issue, *rules, *units, viewer, day));
+  for (const Issue& issue : page.items)
+    items.emplace_back(issue_json(issue, *rules, *units, viewer, day));
   json::object out{{"items", std::move(items)}};
   out["next_cursor"] = page.next_cursor ? json::value(std::to_string(*page.next_cursor)) : nullptr;
   co_return json_response(call.req, http::status::ok, out);
@@ -243,7 +244,8 @@ net::awaitable<Response> take_action(Services& s, Call& call) {
     }
   }
   if (!errors.empty()) {
-    co_return problem(call.req, Rejection::invalid("The action body is not valid.", std::move(errors)));
+    co_return problem(call.req,
+                      Rejection::invalid("The action body is not valid.", std::move(errors)));
   }
   store::TakeAction command{*id, *version, std::move(request), call.user->actor()};
   auto receipt = co_await submit(s.writer, std::move(command));
@@ -275,7 +277,8 @@ net::awaitable<Response> attach_evidence(Services& s, Call& call) {
   }
   if (call.req.body().empty()) errors.push_back({"body", "the file is empty"});
   if (!errors.empty()) {
-    co_return problem(call.req, Rejection::invalid("The evidence upload is not valid.", std::move(errors)));
+    co_return problem(call.req,
+                      Rejection::invalid("The evidence upload is not valid.", std::move(errors)));
   }
   const std::string* body = &call.req.body();
   const std::string hash = co_await s.readers.run([&s, body] {
@@ -283,17 +286,13 @@ net::awaitable<Response> attach_evidence(Services& s, Call& call) {
     store_evidence_file(evidence_path(s, h), *body);
     return h;
   });
-  store::AttachEvidence command{*id,
-                                call.user->actor(),
-                                name->second,
-                                std::string(type->value()),
-                                hash,
-                                static_cast<std::int64_t>(body->size())};
+  store::AttachEvidence command{*id,          call.user->actor(),
+                                name->second, std::string(type->value()),
+                                hash,         static_cast<std::int64_t>(body->size())};
   auto receipt = co_await submit(s.writer, std::move(command));
   if (!receipt) co_return problem(call.req, receipt.error());
   Response res = issue_response(s, call, http::status::created, receipt->issue);
-  res.set(http::field::location,
-          "/api/v1/issues/" + std::to_string(*id) + "/evidence/" + hash);
+  res.set(http::field::location, "/api/v1/issues/" + std::to_string(*id) + "/evidence/" + hash);
   co_return res;
 }
 

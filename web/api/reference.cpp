@@ -25,7 +25,8 @@ net::awaitable<Response> list_units(Services& s, Call& call) {
   const auto units = s.writer.units();
   const std::string parent = query_param(call, "parent");
   if (!parent.empty() && units->find(parent) == nullptr) {
-    co_return problem(call.req, Rejection::invalid_field("parent", "no unit has the code '" + parent + "'"));
+    co_return problem(call.req,
+                      Rejection::invalid_field("parent", "no unit has the code '" + parent + "'"));
   }
   json::array items;
   for (const Unit& u : units->units()) {
@@ -55,7 +56,8 @@ net::awaitable<Response> calendar_add(Services& s, Call& call) {
   if (!from) errors.push_back({"from", "expected a date like 2026-10-01"});
   const std::string days_text = query_param(call, "days");
   int days = 0;
-  const auto [end, ec] = std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
+  const auto [end, ec] =
+      std::from_chars(days_text.data(), days_text.data() + days_text.size(), days);
   if (days_text.empty() || ec != std::errc{} || end != days_text.data() + days_text.size() ||
       days < -kMaxCalendarSpan || days > kMaxCalendarSpan) {
     errors.push_back({"days", "expected a whole number from -3660 to 3660"});
@@ -65,7 +67,8 @@ net::awaitable<Response> calendar_add(Services& s, Call& call) {
     errors.push_back({"unit", "expected working or days"});
   }
   if (!errors.empty()) {
-    co_return problem(call.req, Rejection::invalid("Invalid calendar question.", std::move(errors)));
+    co_return problem(call.req,
+                      Rejection::invalid("Invalid calendar question.", std::move(errors)));
   }
   const SpanUnit span = unit == "days" ? SpanUnit::CalendarDays : SpanUnit::WorkingDays;
   co_return json_response(call.req, http::status::ok,

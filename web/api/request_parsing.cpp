@@ -18,8 +18,8 @@ JsonBody parse_json_object(const Request& req) {
   boost::system::error_code ec;
   json::value v = json::parse(req.body(), ec);
   if (ec) {
-    out.error = problem(req, http::status::bad_request, "/problems/malformed-json", "Malformed JSON",
-                        "The body is not valid JSON: " + ec.message() + ".",
+    out.error = problem(req, http::status::bad_request, "/problems/malformed-json",
+                        "Malformed JSON", "The body is not valid JSON: " + ec.message() + ".",
                         {{"body", "expected a JSON object"}});
   } else if (!v.is_object()) {
     out.error = problem(req, Rejection::invalid_field("body", "expected a JSON object"));
@@ -47,7 +47,8 @@ Result<std::map<std::string, std::string>> string_members(const json::object& ob
       errors.push_back({prefix + name, "expected a string"});
     }
   }
-  if (!errors.empty()) return Rejection::invalid("Some fields have the wrong type.", std::move(errors));
+  if (!errors.empty())
+    return Rejection::invalid("Some fields have the wrong type.", std::move(errors));
   return out;
 }
 

@@ -39,8 +39,8 @@ Response problem(const Request& req, http::status status, std::string_view type,
 Response problem(const Request& req, const Rejection& r) {
   switch (r.kind) {
     case Rejection::Kind::Invalid:
-      return problem(req, http::status::unprocessable_entity, "/problems/invalid", "Invalid request",
-                     r.detail, r.fields);
+      return problem(req, http::status::unprocessable_entity, "/problems/invalid",
+                     "Invalid request", r.detail, r.fields);
     case Rejection::Kind::Unauthenticated: {
       Response res = problem(req, http::status::unauthorized, "/problems/unauthenticated",
                              "Not signed in", r.detail);
@@ -48,8 +48,8 @@ Response problem(const Request& req, const Rejection& r) {
       return res;
     }
     case Rejection::Kind::Forbidden:
-      return problem(req, http::status::forbidden, "/problems/forbidden", "Not allowed for your role",
-                     r.detail);
+      return problem(req, http::status::forbidden, "/problems/forbidden",
+                     "Not allowed for your role", r.detail);
     case Rejection::Kind::NotFound:
       return problem(req, http::status::not_found, "/problems/not-found", "Not found", r.detail);
     case Rejection::Kind::NotAllowed:

@@ -82,8 +82,8 @@ std::optional<std::string> bearer_token(const Request& req) {
 
 Response method_not_allowed(const Request& req, const std::string& allow) {
   Response res = problem(req, http::status::method_not_allowed, "/problems/method-not-allowed",
-                         "Method not allowed", "This path does not answer " +
-                                                   std::string(req.method_string()) + ".");
+                         "Method not allowed",
+                         "This path does not answer " + std::string(req.method_string()) + ".");
   res.set(http::field::allow, allow);
   return res;
 }
@@ -94,8 +94,8 @@ std::size_t Api::body_limit(const Request& req) const {
   constexpr std::size_t kJson = 1024 * 1024;
   constexpr std::size_t kUpload = 32 * 1024 * 1024;
   const std::string_view target = req.target();
-  const bool upload = req.method() == http::verb::post &&
-                      target.find("/evidence") != std::string_view::npos;
+  const bool upload =
+      req.method() == http::verb::post && target.find("/evidence") != std::string_view::npos;
   return upload ? kUpload : kJson;
 }
 
@@ -103,8 +103,8 @@ net::awaitable<Response> Api::handle(Request req) {
   try {
     auto url = boost::urls::parse_origin_form(req.target());
     if (!url) {
-      co_return problem(req, http::status::bad_request, "/problems/bad-target", "Bad request target",
-                        "The request target is not a valid path.");
+      co_return problem(req, http::status::bad_request, "/problems/bad-target",
+                        "Bad request target", "The request target is not a valid path.");
     }
     std::vector<std::string> parts;
     for (auto seg : url->segments()) parts.push_back(seg);
@@ -140,15 +140,16 @@ net::awaitable<Response> Api::handle(Request req) {
         call.user = co_await s_.readers.read(std::move(lookup));
       }
       if (!call.user) {
-        co_return problem(req, Rejection{Rejection::Kind::Unauthenticated,
-                                         token ? "The token is not valid or was revoked."
-                                               : "Send an API token: Authorization: Bearer <token>."});
+        co_return problem(req,
+                          Rejection{Rejection::Kind::Unauthenticated,
+                                    token ? "The token is not valid or was revoked."
+                                          : "Send an API token: Authorization: Bearer <token>."});
       }
     }
     co_return co_await found->handler(s_, call);
   } catch (const store::Overloaded& e) {
-    Response res = problem(req, http::status::service_unavailable, "/problems/overloaded",
-                           "Busy", "The server is busy; retry shortly.");
+    Response res = problem(req, http::status::service_unavailable, "/problems/overloaded", "Busy",
+                           "The server is busy; retry shortly.");
     res.set(http::field::retry_after, "1");
     co_return res;
   } catch (const std::exception& e) {

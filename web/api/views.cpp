@@ -27,27 +27,36 @@ json::array dates(const std::vector<Date>& ds) {
 
 std::string_view field_type_name(FieldType t) {
   switch (t) {
-    case FieldType::Text: return "text";
-    case FieldType::UnitCode: return "unit";
-    case FieldType::IsoDate: return "date";
-    case FieldType::Boolean: return "boolean";
+    case FieldType::Text:
+      return "text";
+    case FieldType::UnitCode:
+      return "unit";
+    case FieldType::IsoDate:
+      return "date";
+    case FieldType::Boolean:
+      return "boolean";
   }
   return "text";
 }
 
 std::string_view effect_name(DeadlineEffect e) {
   switch (e) {
-    case DeadlineEffect::None: return "none";
-    case DeadlineEffect::Plan: return "plan";
-    case DeadlineEffect::Extend: return "extend";
-    case DeadlineEffect::Replan: return "replan";
+    case DeadlineEffect::None:
+      return "none";
+    case DeadlineEffect::Plan:
+      return "plan";
+    case DeadlineEffect::Extend:
+      return "extend";
+    case DeadlineEffect::Replan:
+      return "replan";
   }
   return "none";
 }
 
 json::array code_labels(const std::vector<CodeLabel>& items) {
   json::array out;
-  for (const CodeLabel& c : items) out.emplace_back(json::object{{"code", c.code}, {"label", c.label}});
+  for (const CodeLabel& c : items)
+    out.emplace_back(json::object{{"code", c.code}, {"label", c.label}});
   return out;
 }
 
@@ -99,7 +108,8 @@ json::object issue_json(const Issue& issue, const RuleSet& rules, const UnitTree
   for (const auto& [k, v] : issue.attributes) attributes[k] = v;
   o["attributes"] = std::move(attributes);
   json::array actions;
-  for (const ActionDef* a : available_actions(issue, viewer, DecisionContext{rules, units, Instant{}})) {
+  for (const ActionDef* a :
+       available_actions(issue, viewer, DecisionContext{rules, units, Instant{}})) {
     actions.emplace_back(a->name);
   }
   o["actions"] = std::move(actions);

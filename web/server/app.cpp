@@ -90,7 +90,9 @@ struct App::Impl {
   }
 };
 
-App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) { impl_->prepare(); }
+App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  impl_->prepare();
+}
 
 App::~App() { stop(); }
 

@@ -43,14 +43,15 @@ Response plain_error(http::status status, unsigned version, std::string detail) 
   Response res{status, version};
   res.set(http::field::content_type, "application/problem+json");
   res.body() = R"({"type":"about:blank","title":")" + std::string(http::obsolete_reason(status)) +
-               R"(","status":)" + std::to_string(static_cast<unsigned>(status)) +
-               R"(,"detail":")" + detail + R"("})";
+               R"(","status":)" + std::to_string(static_cast<unsigned>(status)) + R"(,"detail":")" +
+               detail + R"("})";
   res.keep_alive(false);
   res.prepare_payload();
   return res;
 }
 
-net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<HttpServer::State> s) {
+net::awaitable<void> serve_connection(beast::tcp_stream stream,
+                                      std::shared_ptr<HttpServer::State> s) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -59,45 +60,52 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<
     // only the largest any route takes.
     parser.body_limit(std::max(s->limits.body_bytes, s->limits.upload_bytes));
     stream.expires_after(s->limits.idle_timeout);
-    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser,
-                                                    net::as_tuple(net::use_awaitable));
+    auto [ec, n] =
+        co_await http::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     if (ec) {
       if (ec == http::error::header_limit) {
-        co_await http::async_write(stream, plain_error(http::status::request_header_fields_too_large, 11,
-                                                       "The request headers are too large."),
+        co_await http::async_write(stream,
+                                   plain_error(http::status::request_header_fields_too_large, 11,
+                                               "The request headers are too large."),
                                    net::as_tuple(net::use_awaitable));
       } else if (ec == http::error::body_limit) {
-        co_await http::async_write(stream, plain_error(http::status::payload_too_large, 11,
-                                                       "The request body is too large."),
-                                   net::as_tuple(net::use_awaitable));
+        co_await http::async_write(
+            stream,
+            plain_error(http::status::payload_too_large, 11, "The request body is too large."),
+            net::as_tuple(net::use_awaitable));
       } else if (!normal_end(ec) && ec != http::error::partial_message) {
-        co_await http::async_write(stream, plain_error(http::status::bad_request, 11,
-                                                       "The request is not valid HTTP/1.1."),
-                                   net::as_tuple(net::use_awaitable));
+        co_await http::async_write(
+            stream,
+            plain_error(http::status::bad_request, 11, "The request is not valid HTTP/1.1."),
+            net::as_tuple(net::use_awaitable));
       }
       break;
     }
     const std::size_t limit = s->body_limit(parser.get());
     if (parser.content_length() && *parser.content_length() > limit) {
-      co_await http::async_write(stream, plain_error(http::status::payload_too_large,
-                                                     parser.get().version(),
-                                                     "The request body is too large."),
-                                 net::as_tuple(net::use_awaitable));
+      co_await http::async_write(
+          stream,
+          plain_error(http::status::payload_too_large, parser.get().version(),
+                      "The request body is too large."),
+          net::as_tuple(net::use_awaitable));
       break;
     }
     parser.body_limit(limit);
     stream.expires_after(s->limits.idle_timeout);
-    std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    std::tie(ec, n) =
+        co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     if (ec) {
       if (ec == http::error::body_limit) {
-        co_await http::async_write(stream, plain_error(http::status::payload_too_large,
-                                                       parser.get().version(),
-                                                       "The request body is too large."),
-                                   net::as_tuple(net::use_awaitable));
+        co_await http::async_write(
+            stream,
+            plain_error(http::status::payload_too_large, parser.get().version(),
+                        "The request body is too large."),
+            net::as_tuple(net::use_awaitable));
       } else if (!normal_end(ec)) {
-        co_await http::async_write(stream, plain_error(http::status::bad_request, 11,
-                                                       "The request is not valid HTTP/1.1."),
-                                   net::as_tuple(net::use_awaitable));
+        co_await http::async_write(
+            stream,
+            plain_error(http::status::bad_request, 11, "The request is not valid HTTP/1.1."),
+            net::as_tuple(net::use_awaitable));
       }
       break;
     }
@@ -107,7 +115,8 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream, std::shared_ptr<
     response.keep_alive(wants_keep_alive && response.keep_alive() && !s->stopping.load());
     const bool keep_alive = response.keep_alive();
     stream.expires_after(s->limits.idle_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, response, net::as_tuple(net::use_awaitable));
+    auto [wec, wn] =
+        co_await http::async_write(stream, response, net::as_tuple(net::use_awaitable));
     if (wec || !keep_alive) break;
   }
   beast::error_code ignored;

@@ -15,9 +15,9 @@ namespace qingling::web {
 
 struct ServerLimits {
   std::size_t header_bytes = 16 * 1024;
-  std::size_t body_bytes = 1024 * 1024;             // JSON bodies
-  std::size_t upload_bytes = 32 * 1024 * 1024;      // routes that take files
-  std::chrono::seconds idle_timeout{30};            // between requests, and per read
+  std::size_t body_bytes = 1024 * 1024;         // JSON bodies
+  std::size_t upload_bytes = 32 * 1024 * 1024;  // routes that take files
+  std::chrono::seconds idle_timeout{30};        // between requests, and per read
   std::size_t max_connections = 10000;
 };
 

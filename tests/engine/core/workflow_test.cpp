@@ -640,11 +640,13 @@ TEST(GivenDeadline, BeforeTodayIsRefused) {
   const Issue issue = apply(Issue{}, *created);
   const Actor supervisor{"sup", "cc", {"supervisor"}};
   auto late = decide_action(
-      issue, {"assign", {{"responsible_unit", "cc.c01"}, {"deadline", "2025-09-28"}}, ""}, supervisor, ctx);
+      issue, {"assign", {{"responsible_unit", "cc.c01"}, {"deadline", "2025-09-28"}}, ""},
+      supervisor, ctx);
   ASSERT_FALSE(late.has_value());
   EXPECT_EQ(late.error().fields.at(0).field, "fields.deadline");
   auto ok = decide_action(
-      issue, {"assign", {{"responsible_unit", "cc.c01"}, {"deadline", "2025-09-29"}}, ""}, supervisor, ctx);
+      issue, {"assign", {{"responsible_unit", "cc.c01"}, {"deadline", "2025-09-29"}}, ""},
+      supervisor, ctx);
   ASSERT_TRUE(ok.has_value()) << ok.error().detail;
   EXPECT_EQ(ok->deadline->basis.kind, "given");
 }

@@ -6,8 +6,8 @@
 #include <future>
 #include <set>
 
-#include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
 
 #include "engine/store/accounts.h"
 #include "engine/store/audit.h"
@@ -78,7 +78,8 @@ class StoreTest : public ::testing::Test {
   }
 
   std::unique_ptr<Writer> writer() {
-    return std::make_unique<Writer>(db_->open_writer(), clock_, std::make_shared<const RuleSet>(rules_));
+    return std::make_unique<Writer>(db_->open_writer(), clock_,
+                                    std::make_shared<const RuleSet>(rules_));
   }
 
   static Result<Receipt> wait(Writer& w, Command c) {
@@ -112,8 +113,9 @@ TEST_F(StoreTest, WritesAreReadBackAfterReopeningTheFile) {
     auto r = wait(*w, create("台账缺失"));
     ASSERT_TRUE(r.has_value()) << r.error().detail;
     EXPECT_EQ(r->issue.id, 1);
-    auto a = wait(*w, TakeAction{1, 1, ActionRequest{"assign", {{"responsible_unit", "cc.c01.t01"}}, ""},
-                                 Actor{"sup", "cc", {"supervisor"}}});
+    auto a =
+        wait(*w, TakeAction{1, 1, ActionRequest{"assign", {{"responsible_unit", "cc.c01.t01"}}, ""},
+                            Actor{"sup", "cc", {"supervisor"}}});
     ASSERT_TRUE(a.has_value()) << a.error().detail;
     EXPECT_EQ(a->issue.state, "rectifying");
   }
@@ -192,12 +194,14 @@ TEST_F(StoreTest, IdempotencyKeysReplayTheFirstAnswer) {
 TEST_F(StoreTest, StaleVersionsAndForeignJurisdictionsAreRejected) {
   auto w = writer();
   ASSERT_TRUE(wait(*w, create("x")));
-  auto stale = wait(*w, TakeAction{1, 7, ActionRequest{"assign", {{"responsible_unit", "cc.c01"}}, ""},
-                                   Actor{"sup", "cc", {"supervisor"}}});
+  auto stale =
+      wait(*w, TakeAction{1, 7, ActionRequest{"assign", {{"responsible_unit", "cc.c01"}}, ""},
+                          Actor{"sup", "cc", {"supervisor"}}});
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().kind, Rejection::Kind::StaleVersion);
-  auto foreign = wait(*w, TakeAction{1, 1, ActionRequest{"assign", {{"responsible_unit", "cc.c02"}}, ""},
-                                     Actor{"sup2", "cc.c02", {"supervisor"}}});
+  auto foreign =
+      wait(*w, TakeAction{1, 1, ActionRequest{"assign", {{"responsible_unit", "cc.c02"}}, ""},
+                          Actor{"sup2", "cc.c02", {"supervisor"}}});
   ASSERT_FALSE(foreign);
   EXPECT_EQ(foreign.error().kind, Rejection::Kind::NotFound);
 }
