@@ -176,16 +176,7 @@ std::string encode_issue(const Issue& i) {
   json::object o;
   o["id"] = i.id;
   o["version"] = i.version;
-  o["title"] = i.title;
-  o["description"] = i.description;
-  o["category"] = i.category;
-  o["source"] = i.source;
-  o["severity"] = i.severity;
-  o["unit"] = i.unit;
-  o["responsible_unit"] = i.responsible_unit;
-  o["lead_unit"] = i.lead_unit;
-  o["responsible_leader"] = i.responsible_leader;
-  o["measures"] = i.measures;
+  for (const IssueAttribute& a : issue_attributes()) o[a.name] = i.*(a.member);
   o["state"] = i.state;
   if (i.deadline) o["deadline"] = to_json(*i.deadline);
   if (i.paused_since) o["paused_since"] = format_date(*i.paused_since);
@@ -204,16 +195,7 @@ Issue decode_issue(std::string_view text) {
     Issue i;
     i.id = o.at("id").to_number<std::int64_t>();
     i.version = int_of(o, "version");
-    i.title = string_of(o, "title");
-    i.description = string_of(o, "description");
-    i.category = string_of(o, "category");
-    i.source = string_of(o, "source");
-    i.severity = string_of(o, "severity");
-    i.unit = string_of(o, "unit");
-    i.responsible_unit = string_of(o, "responsible_unit");
-    i.lead_unit = string_of(o, "lead_unit");
-    i.responsible_leader = string_of(o, "responsible_leader");
-    i.measures = string_of(o, "measures");
+    for (const IssueAttribute& a : issue_attributes()) i.*(a.member) = string_of(o, a.name);
     i.state = string_of(o, "state");
     if (const json::value* d = o.if_contains("deadline"))
       i.deadline = deadline_from(d->as_object());

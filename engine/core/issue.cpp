@@ -3,38 +3,39 @@
 namespace qingling {
 namespace {
 
+constexpr IssueAttribute kAttributes[] = {
+    {"title", &Issue::title},
+    {"description", &Issue::description},
+    {"category", &Issue::category},
+    {"source", &Issue::source},
+    {"severity", &Issue::severity},
+    {"unit", &Issue::unit},
+    {"responsible_unit", &Issue::responsible_unit},
+    {"lead_unit", &Issue::lead_unit},
+    {"responsible_leader", &Issue::responsible_leader},
+    {"measures", &Issue::measures},
+};
+
+const IssueAttribute* find_attribute(std::string_view name) {
+  for (const IssueAttribute& a : kAttributes) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
 void set_attribute(Issue& issue, const std::string& name, const std::string& value) {
-  if (name == "title")
-    issue.title = value;
-  else if (name == "description")
-    issue.description = value;
-  else if (name == "category")
-    issue.category = value;
-  else if (name == "source")
-    issue.source = value;
-  else if (name == "severity")
-    issue.severity = value;
-  else if (name == "unit")
-    issue.unit = value;
-  else if (name == "responsible_unit")
-    issue.responsible_unit = value;
-  else if (name == "lead_unit")
-    issue.lead_unit = value;
-  else if (name == "responsible_leader")
-    issue.responsible_leader = value;
-  else if (name == "measures")
-    issue.measures = value;
-  else
+  if (const IssueAttribute* a = find_attribute(name)) {
+    issue.*(a->member) = value;
+  } else {
     issue.attributes[name] = value;
+  }
 }
 
 }  // namespace
 
-bool is_issue_attribute(std::string_view field) {
-  return field == "title" || field == "description" || field == "category" || field == "source" ||
-         field == "severity" || field == "unit" || field == "responsible_unit" ||
-         field == "lead_unit" || field == "responsible_leader" || field == "measures";
-}
+std::span<const IssueAttribute> issue_attributes() { return kAttributes; }
+
+bool is_issue_attribute(std::string_view field) { return find_attribute(field) != nullptr; }
 
 std::string_view to_string(Event::Type type) {
   switch (type) {

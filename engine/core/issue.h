@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -103,7 +104,13 @@ struct OverdueStatus {
 };
 OverdueStatus overdue_status(const Issue& issue, const RuleSet& rules, Date today);
 
-// Names of problem attributes an action field may set.
+// The problem's own text attributes, by name: what a draft may give and an
+// action field of the same name sets. Other action fields go to `attributes`.
+struct IssueAttribute {
+  std::string_view name;
+  std::string Issue::*member;
+};
+std::span<const IssueAttribute> issue_attributes();
 bool is_issue_attribute(std::string_view field);
 
 }  // namespace qingling

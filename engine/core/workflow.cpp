@@ -10,15 +10,6 @@ namespace {
 constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxText = 20000;
 
-const char* const kDraftFields[] = {
-    "title",     "description",        "category", "source", "severity", "unit", "responsible_unit",
-    "lead_unit", "responsible_leader", "measures"};
-
-bool is_draft_field(const std::string& name) {
-  return std::find(std::begin(kDraftFields), std::end(kDraftFields), name) !=
-         std::end(kDraftFields);
-}
-
 bool contains(const std::vector<std::string>& items, const std::string& value) {
   return std::find(items.begin(), items.end(), value) != items.end();
 }
@@ -62,7 +53,7 @@ Result<Event> decide_create(const IssueDraft& draft, const Actor& actor,
   std::vector<FieldError> errors;
   std::map<std::string, std::string> fields;
   for (const auto& [name, value] : draft.fields) {
-    if (!is_draft_field(name)) {
+    if (!is_issue_attribute(name)) {
       errors.push_back({name, "not a field of a problem"});
     } else {
       fields[name] = value;
