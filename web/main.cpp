@@ -21,6 +21,21 @@ std::filesystem::path default_rules() { return QINGLING_DEFAULT_RULES; }
 
 Date utc_today() { return std::chrono::floor<std::chrono::days>(SystemClock{}.now()); }
 
+// Applies a config file's `key = value` items (parsed by CLI11's TOML reader)
+// to the options of `command` that the command line did not give. CLI11 2.1
+// parses a subcommand's set_config file but does not apply it.
+void apply_config(CLI::App& command, const std::string& file) {
+  for (const CLI::ConfigItem& item : CLI::ConfigTOML().from_file(file)) {
+    CLI::Option* option = command.get_option_no_throw("--" + item.name);
+    if (option == nullptr || item.name == "config" || !item.parents.empty()) {
+      throw std::runtime_error("unknown key '" + item.fullname() + "'");
+    }
+    if (option->count() > 0) continue;  // the command line wins
+    option->add_result(item.inputs);
+    option->run_callback();
+  }
+}
+
 int serve(web::AppOptions options) {
   try {
     web::App app(options);
@@ -142,8 +157,9 @@ int main(int argc, char** argv) {
   serve_options.rules_dir = default_rules();
   std::string data_dir = "data";
   std::string rules_dir = serve_options.rules_dir.string();
+  std::string config_file;
   auto* serve_cmd = cli.add_subcommand("serve", "run the HTTP server");
-  serve_cmd->set_config("--config", "", "read options from an INI/TOML file");
+  serve_cmd->add_option("--config", config_file, "read options from a TOML/INI file (key = value)");
   serve_cmd->add_option("--address", serve_options.address, "address to listen on")
       ->capture_default_str();
   serve_cmd->add_option("--port", serve_options.port, "port (0 picks a free one)")
@@ -186,6 +202,14 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) {
+    if (!config_file.empty()) {
+      try {
+        apply_config(*serve_cmd, config_file);
+      } catch (const std::exception& e) {
+        std::cerr << "qingling: " << config_file << ": " << e.what() << "\n";
+        return 2;
+      }
+    }
     serve_options.data_dir = data_dir;
     serve_options.rules_dir = rules_dir;
     return serve(serve_options);

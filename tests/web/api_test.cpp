@@ -289,3 +289,30 @@ TEST_F(ApiTest, ExtendingMovesTheDeadlineWithAReason) {
 
 }  // namespace
 }  // namespace qingling::testing
+
+namespace qingling::testing {
+namespace {
+
+TEST_F(ApiTest, HugeHeadersAreRefusedAndTheServerAnswersOthers) {
+  const std::string big(64 * 1024, 'x');
+  const std::string reply = as("").raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n");
+  EXPECT_NE(reply.find("431"), std::string::npos) << reply.substr(0, 200);
+  EXPECT_EQ(as("").get("/healthz").status, 200u);
+}
+
+TEST_F(ApiTest, AnUploadThatAsksToContinueIsAccepted) {
+  const auto id = create_issue().at("id").as_int64();
+  const std::string body(200 * 1024, 'p');
+  const std::string head = "POST /api/v1/issues/" + std::to_string(id) +
+                           "/evidence?name=photo.jpg HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           tokens_.at("inspector") +
+                           "\r\nContent-Type: image/jpeg\r\nExpect: 100-continue\r\nConnection: close\r\n"
+                           "Content-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n";
+  const std::string reply = as("").raw(head + body);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 100 Continue", 0), 0u) << reply.substr(0, 200);
+  EXPECT_NE(reply.find("HTTP/1.1 201"), std::string::npos) << reply.substr(0, 400);
+}
+
+}  // namespace
+}  // namespace qingling::testing

@@ -50,7 +50,11 @@ std::string last_line(const std::string& text) {
 // `qingling serve` in a child process, on a free port.
 class Server {
  public:
-  explicit Server(const std::filesystem::path& data) {
+  // Runs `serve --port 0 --data DATA`, or `serve ARGS` when `args` is given.
+  explicit Server(const std::filesystem::path& data, std::vector<std::string> args = {}) {
+    if (args.empty()) args = {"--port", "0", "--data", data.string()};
+    args.insert(args.begin(), "serve");
+    args.insert(args.begin(), QINGLING_BINARY);
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -58,9 +62,10 @@ class Server {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       close(fds[1]);
-      const std::string data_arg = data.string();
-      execl(QINGLING_BINARY, QINGLING_BINARY, "serve", "--port", "0", "--data", data_arg.c_str(),
-            static_cast<char*>(nullptr));
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(QINGLING_BINARY, argv.data());
       _exit(127);
     }
     close(fds[1]);
@@ -150,6 +155,19 @@ TEST_F(CliTest, AnAcknowledgedWriteSurvivesKillNine) {
   auto audit = run({"audit", "verify", "--data", dir_.string()});
   EXPECT_EQ(audit.status, 0) << audit.text;
   EXPECT_NE(audit.text.find("intact"), std::string::npos);
+}
+
+TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
+  std::filesystem::create_directories(dir_);
+  const auto config = dir_ / "qingling.conf";
+  std::ofstream(config) << "address = \"127.0.0.1\"\nport = 0\ndata = \"" << (dir_ / "data").string()
+                        << "\"\n";
+  Server server(dir_, {"--config", config.string()});
+  ASSERT_NE(server.port(), 0);
+  HttpClient client("127.0.0.1", server.port());
+  EXPECT_EQ(client.get("/readyz").status, 200u);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "qingling.db"));
+  EXPECT_EQ(server.terminate(), 0);
 }
 
 TEST_F(CliTest, AuditVerifyReportsTheFirstEditedRow) {

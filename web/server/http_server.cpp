@@ -11,6 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -91,6 +93,12 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
       break;
     }
     parser.body_limit(limit);
+    // curl and browsers wait for a 100 before sending a large upload.
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+      auto [cec, cn] = co_await http::async_write(stream, go_on, net::as_tuple(net::use_awaitable));
+      if (cec) break;
+    }
     stream.expires_after(s->limits.idle_timeout);
     std::tie(ec, n) =
         co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
