@@ -1,5 +1,7 @@
 #include "web/demo/demo_data.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -29,7 +31,8 @@ std::optional<RuleSet> load_rules(Instant now) {
 }
 
 // Seeding is the slow part, so the suite seeds one database, in a temp
-// folder named after the suite, and every test reads it.
+// folder named after the suite and the process (ctest runs each test in a
+// process of its own, in parallel), and every test reads it.
 class DemoData : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -40,7 +43,7 @@ class DemoData : public ::testing::Test {
     seed_ = std::make_unique<rules::DemoSeed>(rules::load_seed(kPack / "seed"));
     today_ = rules_->zone.local_date(now_);
 
-    dir_ = fs::temp_directory_path() / "qingling-DemoData";
+    dir_ = fs::temp_directory_path() / ("qingling-DemoData-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = store::open_sqlite(dir_ / "qingling.db");
