@@ -81,9 +81,7 @@ Result<Event> decide_create(const IssueDraft& draft, const Actor& actor,
   if (get("unit").empty()) get("unit") = actor.unit;
   check_unit("unit", get("unit"), actor, ctx.units, errors);
   for (const char* name : {"responsible_unit", "lead_unit"}) {
-    if (!get(name).empty() && ctx.units.find(get(name)) == nullptr) {
-      errors.push_back({name, "no unit has the code '" + get(name) + "'"});
-    }
+    if (!get(name).empty()) check_unit(name, get(name), actor, ctx.units, errors);
   }
   if (!errors.empty())
     return Rejection::invalid("The problem has invalid fields.", std::move(errors));

@@ -57,7 +57,7 @@ Result<Receipt> run(WriteBackend& backend, const TakeAction& c, const WriteConte
   if (!issue || !can_see(*issue, c.actor, ctx.units)) {
     return Rejection::not_found("No problem " + std::to_string(c.issue_id) + ".");
   }
-  if (issue->version != c.expected_version) {
+  if (c.expected_version != kAnyVersion && issue->version != c.expected_version) {
     return Rejection::stale("The problem is at version " + std::to_string(issue->version) +
                             ", not " + std::to_string(c.expected_version) +
                             "; reload it and try again.");

@@ -19,8 +19,11 @@ struct CreateIssue {
   std::string idempotency_key;
 };
 
+// `expected_version` for "whatever the current version is" (If-Match: *).
+constexpr int kAnyVersion = -2;
+
 // Take a workflow action; `expected_version` (If-Match) must be the
-// problem's current version.
+// problem's current version, or kAnyVersion.
 struct TakeAction {
   std::int64_t issue_id = 0;
   int expected_version = 0;

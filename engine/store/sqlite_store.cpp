@@ -59,13 +59,30 @@ Unit unit_from_row(SQLite::Statement& s) {
 // Runs a cached "SELECT body FROM issues WHERE id = ?" and resets it at
 // once: a statement left on a row keeps its read snapshot open, which makes
 // a later BEGIN IMMEDIATE on the same connection fail with SQLITE_BUSY.
+// Resets a cached statement when leaving scope, however it is left.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(SQLite::Statement& s) : s_(s) {}
+  ~ResetOnExit() {
+    try {
+      s_.reset();
+    } catch (const SQLite::Exception&) {
+      // reset() reports the last step's error again; it was reported then.
+    }
+  }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  SQLite::Statement& s_;
+};
+
 std::optional<Issue> first_issue(SQLite::Statement& s, std::int64_t id) {
   s.reset();
+  ResetOnExit guard(s);
   s.bind(1, id);
-  std::optional<Issue> out;
-  if (s.executeStep()) out = codec::decode_issue(s.getColumn(0).getString());
-  s.reset();
-  return out;
+  if (!s.executeStep()) return std::nullopt;
+  return codec::decode_issue(s.getColumn(0).getString());
 }
 
 constexpr const char* kSelectUnits =
@@ -134,10 +151,10 @@ class SqliteReadView final : public ReadView {
 
   std::vector<Event> events(std::int64_t issue_id) override {
     events_.reset();
+    ResetOnExit guard(events_);
     events_.bind(1, issue_id);
     std::vector<Event> out;
     while (events_.executeStep()) out.push_back(event_from_row(events_));
-    events_.reset();
     return out;
   }
 

@@ -295,7 +295,8 @@ namespace {
 
 TEST_F(ApiTest, HugeHeadersAreRefusedAndTheServerAnswersOthers) {
   const std::string big(64 * 1024, 'x');
-  const std::string reply = as("").raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n");
+  const std::string reply =
+      as("").raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n");
   EXPECT_NE(reply.find("431"), std::string::npos) << reply.substr(0, 200);
   EXPECT_EQ(as("").get("/healthz").status, 200u);
 }
@@ -303,15 +304,52 @@ TEST_F(ApiTest, HugeHeadersAreRefusedAndTheServerAnswersOthers) {
 TEST_F(ApiTest, AnUploadThatAsksToContinueIsAccepted) {
   const auto id = create_issue().at("id").as_int64();
   const std::string body(200 * 1024, 'p');
-  const std::string head = "POST /api/v1/issues/" + std::to_string(id) +
-                           "/evidence?name=photo.jpg HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                           tokens_.at("inspector") +
-                           "\r\nContent-Type: image/jpeg\r\nExpect: 100-continue\r\nConnection: close\r\n"
-                           "Content-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head =
+      "POST /api/v1/issues/" + std::to_string(id) +
+      "/evidence?name=photo.jpg HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+      tokens_.at("inspector") +
+      "\r\nContent-Type: image/jpeg\r\nExpect: 100-continue\r\nConnection: close\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
   const std::string reply = as("").raw(head + body);
   EXPECT_EQ(reply.rfind("HTTP/1.1 100 Continue", 0), 0u) << reply.substr(0, 200);
   EXPECT_NE(reply.find("HTTP/1.1 201"), std::string::npos) << reply.substr(0, 400);
+}
+
+}  // namespace
+}  // namespace qingling::testing
+
+namespace qingling::testing {
+namespace {
+
+TEST_F(ApiTest, AnUploadWithoutAValidTokenIsRefusedBeforeItsBody) {
+  const std::string head =
+      "POST /api/v1/issues/1/evidence?name=a.jpg HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: image/jpeg\r\nExpect: 100-continue\r\nContent-Length: 30000000\r\n\r\n";
+  const std::string reply = as("").raw(head);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 401", 0), 0u) << reply.substr(0, 200);
+  EXPECT_EQ(reply.find("100 Continue"), std::string::npos);
+  EXPECT_EQ(as("").get("/healthz").status, 200u);
+}
+
+TEST_F(ApiTest, ANewProblemCannotNameAResponsibleUnitOutsideTheJurisdiction) {
+  auto res = as("inspector")
+                 .post_json("/api/v1/issues", {{"title", "t"},
+                                               {"category", "A"},
+                                               {"unit", "cc.c01"},
+                                               {"responsible_unit", "cc.c02"}});
+  EXPECT_EQ(res.status, 422u);
+  ASSERT_TRUE(res.json().as_object().contains("errors")) << res.body;
+  EXPECT_EQ(res.json().at("errors").at(0).at("field").as_string(), "responsible_unit");
+}
+
+TEST_F(ApiTest, IfMatchStarActsOnWhateverVersionIsCurrent) {
+  const auto id = create_issue().at("id").as_int64();
+  auto res =
+      as("supervisor")
+          .post_json("/api/v1/issues/" + std::to_string(id) + "/actions/assign",
+                     {{"fields", {{"responsible_unit", "cc.c01.t01"}}}}, {{"If-Match", "*"}});
+  EXPECT_EQ(res.status, 200u) << res.body;
 }
 
 }  // namespace

@@ -160,8 +160,8 @@ TEST_F(CliTest, AnAcknowledgedWriteSurvivesKillNine) {
 TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
   std::filesystem::create_directories(dir_);
   const auto config = dir_ / "qingling.conf";
-  std::ofstream(config) << "address = \"127.0.0.1\"\nport = 0\ndata = \"" << (dir_ / "data").string()
-                        << "\"\n";
+  std::ofstream(config) << "address = \"127.0.0.1\"\nport = 0\ndata = \""
+                        << (dir_ / "data").string() << "\"\n";
   Server server(dir_, {"--config", config.string()});
   ASSERT_NE(server.port(), 0);
   HttpClient client("127.0.0.1", server.port());

@@ -10,6 +10,7 @@
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
 #include "web/server/http.h"
+#include "web/server/http_server.h"
 #include "web/server/reader_pool.h"
 
 namespace qingling::web {
@@ -39,10 +40,13 @@ class Api {
   // become problem+json 500/503.
   net::awaitable<Response> handle(Request req);
 
-  // The body limit for a request, from its header alone.
-  std::size_t body_limit(const Request& header_only) const;
+  // Whether and how much of a body to read, from the header alone: file
+  // uploads are read only for a valid token.
+  net::awaitable<Admission> admit(const Request& header_only);
 
  private:
+  net::awaitable<std::optional<store::User>> authenticate(const Request& req);
+
   Services s_;
 };
 

@@ -1,5 +1,11 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <fstream>
+#include <system_error>
 
 #include <boost/json.hpp>
 
@@ -20,11 +26,12 @@ constexpr std::size_t kMaxIdempotencyKey = 200;
 
 std::string etag_of(int version) { return "\"" + std::to_string(version) + "\""; }
 
-// If-Match: "3", W/"3" or 3.
+// If-Match: "3", W/"3" or 3; "*" (any version) is kAnyVersion.
 std::optional<int> if_match_version(const Request& req) {
   const auto it = req.find(http::field::if_match);
   if (it == req.end()) return std::nullopt;
   std::string_view v = it->value();
+  if (v == "*") return store::kAnyVersion;
   if (v.substr(0, 2) == "W/") v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
   int version = -1;
@@ -73,18 +80,46 @@ std::filesystem::path evidence_path(const Services& s, const std::string& hash) 
   return s.evidence_dir / hash.substr(0, 2) / hash;
 }
 
-// Writes `body` under its hash, durably, unless it is there already.
+// Writes `body` under its hash, durably, unless it is there already: to a
+// temporary file of this upload's own, synced, renamed into place, and the
+// folder synced, so that a committed evidence event never names a file a
+// crash could lose. Concurrent uploads of the same content each write their
+// own temporary and the last rename wins with identical bytes.
 void store_evidence_file(const std::filesystem::path& path, const std::string& body) {
-  if (std::filesystem::exists(path)) return;
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == body.size() && !ec) return;
   std::filesystem::create_directories(path.parent_path());
-  const std::filesystem::path temp = path.string() + ".part";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write evidence file " + temp.string());
+  static std::atomic<std::uint64_t> next{0};
+  const std::filesystem::path temp =
+      path.string() + "." + std::to_string(getpid()) + "-" + std::to_string(next++) + ".part";
+  const auto fail = [&](const char* what) {
+    const int err = errno;
+    std::filesystem::remove(temp, ec);
+    throw std::system_error(err, std::generic_category(), std::string(what) + " " + temp.string());
+  };
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) fail("cannot create");
+  std::size_t written = 0;
+  while (written < body.size()) {
+    const ssize_t n = ::write(fd, body.data() + written, body.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      fail("cannot write");
+    }
+    written += static_cast<std::size_t>(n);
   }
-  std::filesystem::rename(temp, path);
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    fail("cannot sync");
+  }
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) fail("cannot rename");
+  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
 }
 
 // RFC 5987 encoding of a UTF-8 file name for Content-Disposition.
@@ -313,6 +348,7 @@ net::awaitable<Response> fetch_evidence(Services& s, Call& call) {
   const auto path = evidence_path(s, hash);
   auto load = [path] {
     std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("evidence file missing: " + path.string());
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   };
   std::string content = co_await s.readers.run(std::move(load));

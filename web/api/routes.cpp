@@ -2,6 +2,7 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
 #include "engine/store/writer.h"
@@ -19,6 +20,7 @@ struct Route {
   std::string_view pattern;  // "{name}" matches one path segment
   HandlerFn handler;
   bool needs_user = true;
+  bool takes_files = false;  // a large body: read only after the token is checked
 };
 
 // DESIGN.md §5, in its order.
@@ -28,7 +30,7 @@ const Route kRoutes[] = {
     {http::verb::get, "/api/v1/issues/{id}", get_issue},
     {http::verb::post, "/api/v1/issues/{id}/actions/{action}", take_action},
     {http::verb::get, "/api/v1/issues/{id}/events", list_events},
-    {http::verb::post, "/api/v1/issues/{id}/evidence", attach_evidence},
+    {http::verb::post, "/api/v1/issues/{id}/evidence", attach_evidence, true, true},
     {http::verb::get, "/api/v1/issues/{id}/evidence/{hash}", fetch_evidence},
     {http::verb::get, "/api/v1/units", list_units},
     {http::verb::get, "/api/v1/categories", list_categories},
@@ -73,8 +75,9 @@ std::optional<std::string> bearer_token(const Request& req) {
   const auto it = req.find(http::field::authorization);
   if (it == req.end()) return std::nullopt;
   std::string_view value = it->value();
-  constexpr std::string_view kScheme = "Bearer ";
-  if (value.size() <= kScheme.size() || value.substr(0, kScheme.size()) != kScheme) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() ||
+      !boost::beast::iequals(value.substr(0, kScheme.size()), kScheme)) {
     return std::nullopt;
   }
   return std::string(value.substr(kScheme.size()));
@@ -88,65 +91,91 @@ Response method_not_allowed(const Request& req, const std::string& allow) {
   return res;
 }
 
+// Where a request goes: the route and its captures, or why none.
+struct Dispatch {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> path;
+  std::map<std::string, std::string> query;
+  std::string allow;  // methods the path answers, when the method did not match
+  bool bad_target = false;
+};
+
+Dispatch find_route(const Request& req) {
+  Dispatch d;
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) {
+    d.bad_target = true;
+    return d;
+  }
+  std::vector<std::string> parts;
+  for (auto seg : url->segments()) parts.push_back(seg);
+  for (auto param : url->params()) d.query[param.key] = param.value;
+  for (const Route& route : kRoutes) {
+    std::map<std::string, std::string> captures;
+    if (!match(route.pattern, parts, captures)) continue;
+    if (route.method != req.method()) {
+      d.allow += (d.allow.empty() ? "" : ", ") + std::string(http::to_string(route.method));
+      continue;
+    }
+    d.route = &route;
+    d.path = std::move(captures);
+    break;
+  }
+  return d;
+}
+
+Rejection unauthenticated(bool had_token) {
+  return Rejection{Rejection::Kind::Unauthenticated,
+                   had_token ? "The token is not valid or was revoked."
+                             : "Send an API token: Authorization: Bearer <token>."};
+}
+
 }  // namespace
 
-std::size_t Api::body_limit(const Request& req) const {
+net::awaitable<std::optional<store::User>> Api::authenticate(const Request& req) {
+  auto token = bearer_token(req);
+  if (!token) co_return std::nullopt;
+  // A named lambda, not a temporary inside co_await: GCC 12 destroys such
+  // temporaries twice when they own memory.
+  auto lookup = [hash = store::token_hash(*token)](store::ReadView& view) {
+    return view.user_by_token_hash(hash);
+  };
+  co_return co_await s_.readers.read(std::move(lookup));
+}
+
+net::awaitable<Admission> Api::admit(const Request& req) {
   constexpr std::size_t kJson = 1024 * 1024;
   constexpr std::size_t kUpload = 32 * 1024 * 1024;
-  const std::string_view target = req.target();
-  const bool upload =
-      req.method() == http::verb::post && target.find("/evidence") != std::string_view::npos;
-  return upload ? kUpload : kJson;
+  Admission admission{kJson, std::nullopt};
+  const Dispatch d = find_route(req);
+  if (d.route == nullptr || !d.route->takes_files) co_return admission;
+  // A file upload is read only for someone who may send one.
+  if (!co_await authenticate(req)) {
+    admission.refusal = problem(req, unauthenticated(bearer_token(req).has_value()));
+    co_return admission;
+  }
+  admission.body_limit = kUpload;
+  co_return admission;
 }
 
 net::awaitable<Response> Api::handle(Request req) {
   try {
-    auto url = boost::urls::parse_origin_form(req.target());
-    if (!url) {
+    Dispatch d = find_route(req);
+    if (d.bad_target) {
       co_return problem(req, http::status::bad_request, "/problems/bad-target",
                         "Bad request target", "The request target is not a valid path.");
     }
-    std::vector<std::string> parts;
-    for (auto seg : url->segments()) parts.push_back(seg);
-    Call call{req, {}, {}, std::nullopt};
-    for (auto param : url->params()) call.query[param.key] = param.value;
-
-    const Route* found = nullptr;
-    std::string allow;
-    for (const Route& route : kRoutes) {
-      std::map<std::string, std::string> captures;
-      if (!match(route.pattern, parts, captures)) continue;
-      if (route.method != req.method()) {
-        allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(route.method));
-        continue;
-      }
-      found = &route;
-      call.path = std::move(captures);
-      break;
-    }
-    if (found == nullptr) {
-      if (!allow.empty()) co_return method_not_allowed(req, allow);
+    if (d.route == nullptr) {
+      if (!d.allow.empty()) co_return method_not_allowed(req, d.allow);
       co_return problem(req, http::status::not_found, "/problems/not-found", "Not found",
                         "No such path.");
     }
-    if (found->needs_user) {
-      auto token = bearer_token(req);
-      if (token) {
-        // A named lambda, not a temporary inside co_await: GCC 12 destroys
-        // such temporaries twice when they own memory.
-        auto lookup = [hash = store::token_hash(*token)](store::ReadView& view) {
-          return view.user_by_token_hash(hash);
-        };
-        call.user = co_await s_.readers.read(std::move(lookup));
-      }
-      if (!call.user) {
-        co_return problem(req,
-                          Rejection{Rejection::Kind::Unauthenticated,
-                                    token ? "The token is not valid or was revoked."
-                                          : "Send an API token: Authorization: Bearer <token>."});
-      }
+    Call call{req, std::move(d.path), std::move(d.query), std::nullopt};
+    if (d.route->needs_user) {
+      call.user = co_await authenticate(req);
+      if (!call.user) co_return problem(req, unauthenticated(bearer_token(req).has_value()));
     }
-    co_return co_await found->handler(s_, call);
+    co_return co_await d.route->handler(s_, call);
   } catch (const store::Overloaded& e) {
     Response res = problem(req, http::status::service_unavailable, "/problems/overloaded", "Busy",
                            "The server is busy; retry shortly.");

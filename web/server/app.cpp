@@ -86,7 +86,7 @@ struct App::Impl {
     api = std::make_unique<Api>(Services{*writer, *readers, clock, options.data_dir / "evidence"});
     server = std::make_unique<HttpServer>(
         ioc, [this](Request req) { return api->handle(std::move(req)); },
-        [this](const Request& req) { return api->body_limit(req); }, ServerLimits{});
+        [this](const Request& req) { return api->admit(req); }, ServerLimits{});
   }
 };
 
@@ -130,6 +130,11 @@ std::vector<rules::LoadError> App::reload_rules() {
     return {};
   } catch (const RulesRejected& e) {
     return e.errors();
+  } catch (const std::exception& e) {
+    // The pack passed but could not be recorded (the database busy, a disk
+    // error): keep serving under the old rules and say why.
+    return {rules::LoadError{impl_->options.rules_dir.string(), 0, 0,
+                             std::string("not reloaded: ") + e.what()}};
   }
 }
 

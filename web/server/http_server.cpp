@@ -10,8 +10,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -23,17 +23,50 @@ using tcp = net::ip::tcp;
 struct HttpServer::State {
   net::io_context& ioc;
   Handler handler;
-  BodyLimit body_limit;
+  Admit admit;
   ServerLimits limits;
-  tcp::acceptor acceptor;
+  tcp::acceptor acceptor;  // on a strand: accepting and closing never overlap
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> body_bytes{0};  // reserved by bodies being read
   std::atomic<bool> stopping{false};
 
-  State(net::io_context& io, Handler h, BodyLimit b, ServerLimits l)
-      : ioc(io), handler(std::move(h)), body_limit(std::move(b)), limits(l), acceptor(io) {}
+  State(net::io_context& io, Handler h, Admit a, ServerLimits l)
+      : ioc(io),
+        handler(std::move(h)),
+        admit(std::move(a)),
+        limits(l),
+        acceptor(net::make_strand(io)) {}
 };
 
 namespace {
+
+// A share of the server-wide body budget, held while one body is read and
+// handled.
+class BodyReservation {
+ public:
+  BodyReservation(std::atomic<std::size_t>& used, std::size_t budget, std::size_t bytes)
+      : used_(used) {
+    std::size_t now = used_.load();
+    while (now + bytes <= budget) {
+      if (used_.compare_exchange_weak(now, now + bytes)) {
+        bytes_ = bytes;
+        granted_ = true;
+        return;
+      }
+    }
+  }
+  ~BodyReservation() {
+    if (granted_) used_ -= bytes_;
+  }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+  bool granted() const { return granted_; }
+
+ private:
+  std::atomic<std::size_t>& used_;
+  std::size_t bytes_ = 0;
+  bool granted_ = false;
+};
 
 bool normal_end(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
@@ -52,6 +85,13 @@ Response plain_error(http::status status, unsigned version, std::string detail) 
   return res;
 }
 
+// `detail` is a literal: no owning temporaries inside co_await (GCC 12).
+net::awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
+                                 const char* detail) {
+  Response res = plain_error(status, 11, detail);
+  co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+}
+
 net::awaitable<void> serve_connection(beast::tcp_stream stream,
                                       std::shared_ptr<HttpServer::State> s) {
   beast::flat_buffer buffer;
@@ -60,60 +100,65 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
     parser.header_limit(static_cast<std::uint32_t>(s->limits.header_bytes));
     // The route's own limit is applied once the header is known; until then
     // only the largest any route takes.
-    parser.body_limit(std::max(s->limits.body_bytes, s->limits.upload_bytes));
+    parser.body_limit(s->limits.max_body_bytes);
     stream.expires_after(s->limits.idle_timeout);
     auto [ec, n] =
         co_await http::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     if (ec) {
       if (ec == http::error::header_limit) {
-        co_await http::async_write(stream,
-                                   plain_error(http::status::request_header_fields_too_large, 11,
-                                               "The request headers are too large."),
-                                   net::as_tuple(net::use_awaitable));
+        co_await write_error(stream, http::status::request_header_fields_too_large,
+                             "The request headers are too large.");
       } else if (ec == http::error::body_limit) {
-        co_await http::async_write(
-            stream,
-            plain_error(http::status::payload_too_large, 11, "The request body is too large."),
-            net::as_tuple(net::use_awaitable));
+        co_await write_error(stream, http::status::payload_too_large,
+                             "The request body is too large.");
       } else if (!normal_end(ec) && ec != http::error::partial_message) {
-        co_await http::async_write(
-            stream,
-            plain_error(http::status::bad_request, 11, "The request is not valid HTTP/1.1."),
-            net::as_tuple(net::use_awaitable));
+        co_await write_error(stream, http::status::bad_request,
+                             "The request is not valid HTTP/1.1.");
       }
       break;
     }
-    const std::size_t limit = s->body_limit(parser.get());
-    if (parser.content_length() && *parser.content_length() > limit) {
-      co_await http::async_write(
-          stream,
-          plain_error(http::status::payload_too_large, parser.get().version(),
-                      "The request body is too large."),
-          net::as_tuple(net::use_awaitable));
+    // Decide before reading a byte of the body: who may send it, and how much.
+    Admission admission = co_await s->admit(parser.get());
+    if (admission.refusal) {
+      admission.refusal->keep_alive(false);
+      co_await http::async_write(stream, *admission.refusal, net::as_tuple(net::use_awaitable));
       break;
     }
-    parser.body_limit(limit);
+    const auto length = parser.content_length();
+    if (length && *length > admission.body_limit) {
+      co_await write_error(stream, http::status::payload_too_large,
+                           "The request body is too large.");
+      break;
+    }
+    const std::size_t expected =
+        length ? static_cast<std::size_t>(*length) : (parser.chunked() ? admission.body_limit : 0);
+    BodyReservation reservation(s->body_bytes, s->limits.body_budget, expected);
+    if (!reservation.granted()) {
+      co_await write_error(stream, http::status::service_unavailable,
+                           "The server is busy receiving other uploads; retry shortly.");
+      break;
+    }
+    parser.body_limit(admission.body_limit);
     // curl and browsers wait for a 100 before sending a large upload.
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
       auto [cec, cn] = co_await http::async_write(stream, go_on, net::as_tuple(net::use_awaitable));
       if (cec) break;
     }
-    stream.expires_after(s->limits.idle_timeout);
-    std::tie(ec, n) =
-        co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    // The idle timeout runs between chunks, so a slow phone upload may take
+    // as long as it keeps sending.
+    while (!ec && !parser.is_done()) {
+      stream.expires_after(s->limits.idle_timeout);
+      std::tie(ec, n) =
+          co_await http::async_read_some(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    }
     if (ec) {
       if (ec == http::error::body_limit) {
-        co_await http::async_write(
-            stream,
-            plain_error(http::status::payload_too_large, parser.get().version(),
-                        "The request body is too large."),
-            net::as_tuple(net::use_awaitable));
+        co_await write_error(stream, http::status::payload_too_large,
+                             "The request body is too large.");
       } else if (!normal_end(ec)) {
-        co_await http::async_write(
-            stream,
-            plain_error(http::status::bad_request, 11, "The request is not valid HTTP/1.1."),
-            net::as_tuple(net::use_awaitable));
+        co_await write_error(stream, http::status::bad_request,
+                             "The request is not valid HTTP/1.1.");
       }
       break;
     }
@@ -163,9 +208,8 @@ net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> s) {
 
 }  // namespace
 
-HttpServer::HttpServer(net::io_context& ioc, Handler handler, BodyLimit body_limit,
-                       ServerLimits limits)
-    : state_(std::make_shared<State>(ioc, std::move(handler), std::move(body_limit), limits)) {}
+HttpServer::HttpServer(net::io_context& ioc, Handler handler, Admit admit, ServerLimits limits)
+    : state_(std::make_shared<State>(ioc, std::move(handler), std::move(admit), limits)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -182,7 +226,7 @@ std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint(
 
 void HttpServer::stop() {
   if (state_->stopping.exchange(true)) return;
-  // Closing from the acceptor's executor keeps the acceptor single-threaded.
+  // Closing on the acceptor's strand keeps it away from a running accept.
   net::post(state_->acceptor.get_executor(), [s = state_] {
     beast::error_code ignored;
     s->acceptor.close(ignored);

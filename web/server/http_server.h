@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/io_context.hpp>
@@ -15,23 +16,30 @@ namespace qingling::web {
 
 struct ServerLimits {
   std::size_t header_bytes = 16 * 1024;
-  std::size_t body_bytes = 1024 * 1024;         // JSON bodies
-  std::size_t upload_bytes = 32 * 1024 * 1024;  // routes that take files
-  std::chrono::seconds idle_timeout{30};        // between requests, and per read
+  std::size_t max_body_bytes = 32 * 1024 * 1024;  // no route takes more
+  // Request bodies being read at once, over all connections; a request
+  // that would pass it is answered 503 before its body is read.
+  std::size_t body_budget = 256 * 1024 * 1024;
+  std::chrono::seconds idle_timeout{30};  // between requests, and between chunks of one
   std::size_t max_connections = 10000;
 };
 
 // Answers one request. Runs on the connection's strand; must not block.
 using Handler = std::function<net::awaitable<Response>(Request)>;
-// Chooses the body limit for a request from its method and target, before
-// the body is read.
-using BodyLimit = std::function<std::size_t(const Request& header_only)>;
+
+// What to do with a request whose header alone has been read: read a body
+// of at most `body_limit` bytes, or send `refusal` at once and close.
+struct Admission {
+  std::size_t body_limit = 0;
+  std::optional<Response> refusal;
+};
+using Admit = std::function<net::awaitable<Admission>(const Request& header_only)>;
 
 // Accepts connections on one address and serves each with a coroutine on
 // its own strand: read (bounded), dispatch, write, repeat while keep-alive.
 class HttpServer {
  public:
-  HttpServer(net::io_context& ioc, Handler handler, BodyLimit body_limit, ServerLimits limits);
+  HttpServer(net::io_context& ioc, Handler handler, Admit admit, ServerLimits limits);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
