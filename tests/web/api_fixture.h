@@ -45,6 +45,7 @@ class ApiTest : public ::testing::Test {
     options.data_dir = dir_;
     options.rules_dir = pack_dir();
     options.clock = &clock_;
+    options.limits = limits_;
     app_ = std::make_unique<web::App>(options);
     add_user("supervisor", "cc", "supervisor");
     add_user("inspector", "cc.c01", "inspector");
@@ -104,6 +105,7 @@ class ApiTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  web::ServerLimits limits_;
   FakeClock clock_{*parse_instant(kStart)};
   std::unique_ptr<web::App> app_;
   std::map<std::string, std::string> tokens_;

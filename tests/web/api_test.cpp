@@ -354,3 +354,27 @@ TEST_F(ApiTest, IfMatchStarActsOnWhateverVersionIsCurrent) {
 
 }  // namespace
 }  // namespace qingling::testing
+
+namespace qingling::testing {
+namespace {
+
+class IdleTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    limits_.idle_timeout = std::chrono::seconds(1);
+    ApiTest::SetUp();
+  }
+};
+
+TEST_F(IdleTest, AnIdleConnectionIsClosedAfterTheIdleTimeout) {
+  // Half a request line, then silence: the server hangs up by itself.
+  const auto start = std::chrono::steady_clock::now();
+  const std::string reply = as("").raw("GET /healthz HTTP/1.1\r\n", 10000);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(reply.empty()) << reply;
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  EXPECT_EQ(as("").get("/healthz").status, 200u);
+}
+
+}  // namespace
+}  // namespace qingling::testing

@@ -90,6 +90,7 @@ class Server {
     waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
+  void signal(int signo) { kill(pid_, signo); }
   int terminate() {
     kill(pid_, SIGTERM);
     int status = 0;
@@ -167,6 +168,47 @@ TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
   HttpClient client("127.0.0.1", server.port());
   EXPECT_EQ(client.get("/readyz").status, 200u);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "qingling.db"));
+  EXPECT_EQ(server.terminate(), 0);
+}
+
+std::string rules_version(HttpClient& client) {
+  return std::string(client.get("/readyz").json().at("rules").as_string());
+}
+
+TEST_F(CliTest, SighupLoadsAChangedPackAndKeepsTheOldOneWhenTheNewIsBroken) {
+  const auto pack = dir_ / "pack";
+  std::filesystem::create_directories(dir_);
+  std::filesystem::copy(std::string(QINGLING_SOURCE_DIR) + "/rules/packs/chengchuan", pack,
+                        std::filesystem::copy_options::recursive);
+  const auto edit = [](const std::filesystem::path& file, const std::string& from,
+                       const std::string& to) {
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(file) << text;
+  };
+  edit(pack / "campaign.yaml", "../../calendars/cn.yaml",
+       std::string(QINGLING_SOURCE_DIR) + "/rules/calendars/cn.yaml");
+  Server server(dir_,
+                {"--port", "0", "--data", (dir_ / "data").string(), "--rules", pack.string()});
+  ASSERT_NE(server.port(), 0);
+  HttpClient client("127.0.0.1", server.port());
+  const std::string first = rules_version(client);
+
+  edit(pack / "deadlines.yaml", "within: 30 working days", "within: 25 working days");
+  server.signal(SIGHUP);
+  std::string second = first;
+  for (int i = 0; i < 100 && second == first; ++i) {  // bounded: 10 s at most
+    usleep(100 * 1000);
+    second = rules_version(client);
+  }
+  EXPECT_NE(second, first);
+
+  edit(pack / "workflow.yaml", "to: submitted", "to: nowhere");
+  server.signal(SIGHUP);
+  usleep(500 * 1000);
+  EXPECT_EQ(rules_version(client), second);
+  EXPECT_EQ(client.get("/healthz").status, 200u);
   EXPECT_EQ(server.terminate(), 0);
 }
 

@@ -86,7 +86,7 @@ struct App::Impl {
     api = std::make_unique<Api>(Services{*writer, *readers, clock, options.data_dir / "evidence"});
     server = std::make_unique<HttpServer>(
         ioc, [this](Request req) { return api->handle(std::move(req)); },
-        [this](const Request& req) { return api->admit(req); }, ServerLimits{});
+        [this](const Request& req) { return api->admit(req); }, options.limits);
   }
 };
 

@@ -9,6 +9,7 @@
 #include "engine/core/time.h"
 #include "rules/loader/pack_loader.h"
 #include "web/demo/demo_data.h"
+#include "web/server/http_server.h"
 
 namespace qingling::web {
 
@@ -21,6 +22,7 @@ struct AppOptions {
   unsigned io_threads = 2;
   unsigned reader_threads = 2;
   const Clock* clock = nullptr;  // null: the system clock; must outlive the App
+  ServerLimits limits;           // header, body and idle bounds of the listener
 };
 
 // The rule pack did not pass its checks; `errors` says where and why.
