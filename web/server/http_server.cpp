@@ -172,8 +172,20 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
         co_await http::async_write(stream, response, net::as_tuple(net::use_awaitable));
     if (wec || !keep_alive) break;
   }
+  // Half-close, then read and drop what the client still sends, for a
+  // bounded time: closing with unread bytes would reset the connection and
+  // could destroy a refusal (413, 431) before the client reads it.
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  constexpr std::size_t kMaxDrain = 1024 * 1024;
+  std::size_t drained = 0;
+  char sink[8192];
+  stream.expires_after(std::chrono::seconds(2));
+  while (drained < kMaxDrain) {
+    auto [rec, rn] = co_await stream.async_read_some(net::buffer(sink), net::as_tuple(net::use_awaitable));
+    if (rec) break;
+    drained += rn;
+  }
 }
 
 net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> s) {
