@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-10}"
 bash deploy/setup.sh --with-tools >/dev/null
 cmake --preset release >/dev/null
-cmake --build --preset release --target qingling >/dev/null
+cmake --build --preset release --target qingling | tail -1
 bin=./build/release/web/qingling
 
 data=$(mktemp -d /tmp/qingling-bench.XXXXXX)
