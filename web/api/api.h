@@ -9,6 +9,7 @@
 #include "engine/core/time.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
+#include "web/api/token_cache.h"
 #include "web/server/http.h"
 #include "web/server/http_server.h"
 #include "web/server/reader_pool.h"
@@ -48,6 +49,7 @@ class Api {
   net::awaitable<std::optional<store::User>> authenticate(const Request& req);
 
   Services s_;
+  TokenCache tokens_;
 };
 
 }  // namespace qingling::web

@@ -135,12 +135,14 @@ Rejection unauthenticated(bool had_token) {
 net::awaitable<std::optional<store::User>> Api::authenticate(const Request& req) {
   auto token = bearer_token(req);
   if (!token) co_return std::nullopt;
+  std::string hash = store::token_hash(*token);
+  if (auto known = tokens_.find(hash)) co_return known;
   // A named lambda, not a temporary inside co_await: GCC 12 destroys such
   // temporaries twice when they own memory.
-  auto lookup = [hash = store::token_hash(*token)](store::ReadView& view) {
-    return view.user_by_token_hash(hash);
-  };
-  co_return co_await s_.readers.read(std::move(lookup));
+  auto lookup = [hash](store::ReadView& view) { return view.user_by_token_hash(hash); };
+  auto user = co_await s_.readers.read(std::move(lookup));
+  if (user) tokens_.remember(hash, *user);
+  co_return user;
 }
 
 net::awaitable<Admission> Api::admit(const Request& req) {
