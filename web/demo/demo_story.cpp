@@ -152,33 +152,29 @@ Instant Stage::next_instant(Script& script, Date day) {
   return at;
 }
 
-void Stage::create(Script& script, Date day, const std::string& actor, Fields draft) {
+Step& Stage::add_step(Script& script, Date day, const std::string& actor, Step::Kind kind) {
   Step step;
-  step.kind = Step::Kind::Create;
+  step.kind = kind;
   step.at = next_instant(script, day);
   step.actor = actor;
-  step.fields = std::move(draft);
   script.steps.push_back(std::move(step));
+  return script.steps.back();
+}
+
+void Stage::create(Script& script, Date day, const std::string& actor, Fields draft) {
+  add_step(script, day, actor, Step::Kind::Create).fields = std::move(draft);
 }
 
 void Stage::act(Script& script, Date day, const std::string& actor, std::string action,
                 Fields fields, std::string comment) {
-  Step step;
-  step.at = next_instant(script, day);
-  step.actor = actor;
+  Step& step = add_step(script, day, actor, Step::Kind::Act);
   step.action = std::move(action);
   step.fields = std::move(fields);
   step.comment = std::move(comment);
-  script.steps.push_back(std::move(step));
 }
 
 void Stage::attach(Script& script, Date day, const std::string& actor, EvidenceFile file) {
-  Step step;
-  step.kind = Step::Kind::Attach;
-  step.at = next_instant(script, day);
-  step.actor = actor;
-  step.file = std::move(file);
-  script.steps.push_back(std::move(step));
+  add_step(script, day, actor, Step::Kind::Attach).file = std::move(file);
 }
 
 Issue Stage::execute(const store::Command& command, Instant at, const std::string& what) {

@@ -109,6 +109,8 @@ class Stage {
 
  private:
   Instant next_instant(Script& script, Date day);
+  // Appends a step of `kind` by `actor` at the next instant on `day`.
+  Step& add_step(Script& script, Date day, const std::string& actor, Step::Kind kind);
   Issue execute(const store::Command& command, Instant at, const std::string& what);
   std::string store_evidence(const EvidenceFile& file);
   const store::User& user(const std::string& name) const;

@@ -167,19 +167,13 @@ inline UnitTree demo_units() {
   }};
 }
 
-// An EvidenceAttached event as the store records one when a file arrives.
+// The EvidenceAttached event the engine decides when `by` attaches a file.
 inline Event evidence_event(const Issue& issue, const Actor& by, Instant at, const RuleSet& rules) {
-  Event e;
-  e.type = Event::Type::EvidenceAttached;
-  e.issue_id = issue.id;
-  e.version = issue.version + 1;
-  e.from_state = issue.state;
-  e.to_state = issue.state;
-  e.actor = by.user;
-  e.at = at;
-  e.local_date = rules.zone.local_date(at);
-  e.pack_version = rules.version;
-  return e;
+  const UnitTree units = demo_units();
+  auto decided = decide_evidence(issue, by, "整改后照片.jpg", "image/jpeg", std::string(64, 'a'),
+                                 1024, DecisionContext{rules, units, at});
+  if (!decided) throw std::logic_error("evidence refused: " + decided.error().detail);
+  return *decided;
 }
 
 inline Actor actor_of(std::string user, std::string unit, std::vector<std::string> roles) {
