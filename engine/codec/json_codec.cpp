@@ -172,6 +172,15 @@ void decode_payload(std::string_view text, Event& e) {
   }
 }
 
+json::object to_json(const std::map<std::string, StepFiring>& escalations) {
+  json::object out;
+  for (const auto& [step, f] : escalations) {
+    out[step] = json::object{
+        {"deadline", format_date(f.deadline)}, {"period", f.period}, {"at", format_instant(f.at)}};
+  }
+  return out;
+}
+
 std::string encode_issue(const Issue& i) {
   json::object o;
   o["id"] = i.id;
@@ -186,6 +195,8 @@ std::string encode_issue(const Issue& i) {
   o["created_at"] = format_instant(i.created_at);
   o["updated_at"] = format_instant(i.updated_at);
   if (i.cleared_at) o["cleared_at"] = format_instant(*i.cleared_at);
+  o["level"] = to_string(i.level);
+  if (!i.escalations.empty()) o["escalations"] = to_json(i.escalations);
   return json::serialize(o);
 }
 
@@ -206,6 +217,17 @@ Issue decode_issue(std::string_view text) {
     i.created_at = *parse_instant(string_of(o, "created_at"));
     i.updated_at = *parse_instant(string_of(o, "updated_at"));
     if (o.contains("cleared_at")) i.cleared_at = parse_instant(string_of(o, "cleared_at"));
+    i.level = level_from(string_of(o, "level")).value_or(Level::Green);
+    if (const json::value* e = o.if_contains("escalations")) {
+      for (const auto& [step, v] : e->as_object()) {
+        const json::object& f = v.as_object();
+        StepFiring firing;
+        firing.deadline = date_from(f.at("deadline"));
+        firing.period = int_of(f, "period");
+        firing.at = *parse_instant(string_of(f, "at"));
+        i.escalations.emplace(std::string(step), firing);
+      }
+    }
     return i;
   } catch (const std::exception& ex) {
     throw std::runtime_error(std::string("malformed issue projection: ") + ex.what());

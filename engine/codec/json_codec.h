@@ -16,6 +16,8 @@ namespace qingling::codec {
 boost::json::object to_json(const DeadlineBasis& basis);
 boost::json::object to_json(const Deadline& deadline);  // {date, basis, milestones}
 boost::json::array to_json(const std::vector<Milestone>& milestones);
+// The last firing of each ladder step: {step: {deadline, period, at}}.
+boost::json::object to_json(const std::map<std::string, StepFiring>& escalations);
 
 // An event's payload: everything but the columns the log keeps separately
 // (seq, issue id, version, type, actor, time, pack version).

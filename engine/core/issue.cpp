@@ -1,5 +1,7 @@
 #include "engine/core/issue.h"
 
+#include <charconv>
+
 namespace qingling {
 namespace {
 
@@ -31,6 +33,23 @@ void set_attribute(Issue& issue, const std::string& name, const std::string& val
   }
 }
 
+std::string field_or(const Event& event, const std::string& name) {
+  auto it = event.fields.find(name);
+  return it == event.fields.end() ? std::string{} : it->second;
+}
+
+void apply_escalation(Issue& issue, const Event& event) {
+  StepFiring firing;
+  firing.deadline = parse_date(field_or(event, "deadline")).value_or(Date{});
+  const std::string period = field_or(event, "period");
+  std::from_chars(period.data(), period.data() + period.size(), firing.period);
+  firing.at = event.at;
+  issue.escalations[event.action] = firing;
+  if (auto level = level_from(field_or(event, "level")); level && *level > issue.level) {
+    issue.level = *level;
+  }
+}
+
 }  // namespace
 
 std::span<const IssueAttribute> issue_attributes() { return kAttributes; }
@@ -45,6 +64,8 @@ std::string_view to_string(Event::Type type) {
       return "action";
     case Event::Type::EvidenceAttached:
       return "evidence";
+    case Event::Type::Escalated:
+      return "escalation";
   }
   return "action";
 }
@@ -53,6 +74,7 @@ std::optional<Event::Type> event_type_from(std::string_view text) {
   if (text == "created") return Event::Type::Created;
   if (text == "action") return Event::Type::Action;
   if (text == "evidence") return Event::Type::EvidenceAttached;
+  if (text == "escalation") return Event::Type::Escalated;
   return std::nullopt;
 }
 
@@ -62,13 +84,23 @@ Issue apply(Issue issue, const Event& event) {
     issue.created_by = event.actor;
     issue.created_at = event.at;
   }
+  if (event.type == Event::Type::Escalated) {
+    apply_escalation(issue, event);
+    issue.version = event.version;
+    issue.updated_at = event.at;
+    return issue;
+  }
   for (const auto& [name, value] : event.fields) {
     // The deadline is carried, with its derivation, by `event.deadline`;
     // evidence files are listed from the events, not the projection.
     if (name == "deadline" || name.rfind("evidence.", 0) == 0) continue;
     set_attribute(issue, name, value);
   }
-  if (event.deadline) issue.deadline = event.deadline;
+  if (event.deadline) {
+    // A new deadline re-plans the ladder: the level starts again.
+    if (!issue.deadline || issue.deadline->date != event.deadline->date) issue.level = Level::Green;
+    issue.deadline = event.deadline;
+  }
   if (!event.to_state.empty() && event.to_state != issue.state) {
     issue.state = event.to_state;
     issue.paused_since = event.enters_paused ? std::optional<Date>{event.local_date} : std::nullopt;

@@ -42,6 +42,14 @@ struct Deadline {
   std::vector<Milestone> milestones;
 };
 
+// The last firing of one ladder step for a problem: once per deadline, and
+// once per period for a repeating step.
+struct StepFiring {
+  Date deadline;   // the deadline it was fired against
+  int period = 0;  // 0 for the first firing, k for the k-th repeat
+  Instant at{};
+};
+
 // A problem (问题) as it stands after its events: the projection that reads
 // serve. Built only by `apply` from events.
 struct Issue {
@@ -66,23 +74,27 @@ struct Issue {
   Instant created_at{};
   Instant updated_at{};
   std::optional<Instant> cleared_at;
+  Level level = Level::Green;  // raised by the ladder; back to green with a new deadline
+  std::map<std::string, StepFiring> escalations;  // by step code
 };
 
 // One fact in a problem's history. Events are what the log stores and what
 // projections are rebuilt from; `apply` is their only interpreter.
 struct Event {
-  enum class Type { Created, Action, EvidenceAttached };
+  enum class Type { Created, Action, EvidenceAttached, Escalated };
   Type type = Type::Action;
   std::int64_t issue_id = 0;
   int version = 0;     // the problem's version after this event
-  std::string action;  // action name for Type::Action
+  std::string action;  // action name for Type::Action; step code for Type::Escalated
   std::string from_state;
   std::string to_state;
   std::string actor;
   Instant at{};
   Date local_date;  // `at` in the campaign's time zone
   std::string pack_version;
-  std::map<std::string, std::string> fields;  // Created: the draft; Action: the fields given
+  // Created: the draft; Action: the fields given; Escalated: the firing
+  // (deadline, period, level, due_at, late_minutes: see escalation.h).
+  std::map<std::string, std::string> fields;
   std::string comment;
   std::optional<Deadline> deadline;  // the deadline this event sets, if any
   // What the state entered meant when the event was decided, so that

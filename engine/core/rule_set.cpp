@@ -29,8 +29,46 @@ const CodeLabel* RuleSet::find_source(std::string_view code) const {
 const CodeLabel* RuleSet::find_severity(std::string_view code) const {
   return find_by(severities, code, &CodeLabel::code);
 }
+const EscalationStep* RuleSet::find_step(std::string_view code) const {
+  return find_by(escalation.steps, code, &EscalationStep::code);
+}
 bool RuleSet::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::string_view to_string(Level level) {
+  switch (level) {
+    case Level::Green:
+      return "green";
+    case Level::Yellow:
+      return "yellow";
+    case Level::Red:
+      return "red";
+  }
+  return "green";
+}
+
+std::optional<Level> level_from(std::string_view text) {
+  if (text == "green") return Level::Green;
+  if (text == "yellow") return Level::Yellow;
+  if (text == "red") return Level::Red;
+  return std::nullopt;
+}
+
+std::string_view to_string(UnitRelation relation) {
+  switch (relation) {
+    case UnitRelation::Responsible:
+      return "responsible";
+    case UnitRelation::Parent:
+      return "parent";
+    case UnitRelation::County:
+      return "county";
+    case UnitRelation::City:
+      return "city";
+    case UnitRelation::Lead:
+      return "lead";
+  }
+  return "responsible";
 }
 
 }  // namespace qingling

@@ -87,6 +87,80 @@ struct DeadlineRule {
   std::vector<MilestoneRule> milestones;
 };
 
+// How urgent a problem has become on the escalation ladder (预警等级).
+enum class Level { Green, Yellow, Red };
+std::string_view to_string(Level level);
+std::optional<Level> level_from(std::string_view text);
+
+// Where a ladder step stands relative to the deadline.
+enum class StepAnchor { Before, At, After };
+
+// A unit relative to a problem, to whom a step's message goes.
+enum class UnitRelation {
+  Responsible,  // the responsible unit (责任单位)
+  Parent,       // its parent unit
+  County,       // the county-level unit above it (or itself)
+  City,         // the root of the tree
+  Lead,         // the lead unit (牵头单位), when set
+};
+std::string_view to_string(UnitRelation relation);
+
+// Recipients of a step: the unit's contact address, or, with `roles`, the
+// users of that unit holding one of them.
+struct NotifyTarget {
+  UnitRelation unit = UnitRelation::Responsible;
+  std::vector<std::string> roles;
+};
+
+// One step of the escalation ladder (预警/催办/督办): keyed to the deadline,
+// fired once per problem and deadline, or again every `repeat_days` while
+// the problem stays in one of `states`.
+struct EscalationStep {
+  std::string code;  // stable: "bulletin"
+  std::string name;  // "督查通报"
+  StepAnchor anchor = StepAnchor::At;
+  int days = 0;  // before/after the deadline, in `unit`
+  SpanUnit unit = SpanUnit::CalendarDays;
+  int hours =
+      0;  // instead of days: hours before/after the end of working hours on the deadline day
+  std::optional<int> repeat_days;
+  std::optional<Level> level;  // raises the problem to this level
+  std::vector<NotifyTarget> notify;
+  std::string subject;  // templates: {{title}}, {{deadline}}, ... (see rules/README.md)
+  std::string body;
+  std::vector<std::string> categories;  // empty: any
+  std::vector<std::string> severities;  // empty: any
+  std::vector<std::string> states;      // empty: any state whose deadline clock runs
+};
+
+// A step that fires on a count instead of time: a unit of `unit_kind`
+// holding at least `at_least` problems raised to `level` within
+// `window_days` gets a letter (整改函).
+struct CountTrigger {
+  std::string code;
+  std::string name;
+  Level level = Level::Yellow;
+  int at_least = 2;
+  std::string unit_kind = "township";
+  int window_days = 7;
+  std::vector<NotifyTarget> notify;
+  std::string subject;
+  std::string body;
+};
+
+struct WorkingHours {
+  std::chrono::minutes start{8 * 60 + 30};
+  std::chrono::minutes end{17 * 60 + 30};
+};
+
+struct Escalation {
+  WorkingHours hours;
+  // Messages to one recipient falling due within one window go out as one digest.
+  std::chrono::minutes digest_window{60};
+  std::vector<EscalationStep> steps;
+  std::vector<CountTrigger> counts;
+};
+
 struct Campaign {
   std::string code;
   std::string name;
@@ -114,12 +188,14 @@ struct RuleSet {
   std::vector<std::string> create_roles;  // who may log a problem
   std::vector<ActionDef> actions;
   std::vector<DeadlineRule> deadlines;
+  Escalation escalation;
 
   const StateDef* find_state(std::string_view name) const;
   const ActionDef* find_action(std::string_view name) const;
   const CodeLabel* find_category(std::string_view code) const;
   const CodeLabel* find_source(std::string_view code) const;
   const CodeLabel* find_severity(std::string_view code) const;
+  const EscalationStep* find_step(std::string_view code) const;
   bool has_role(std::string_view role) const;
 };
 

@@ -105,6 +105,15 @@ Instant SystemClock::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
+SimulatedClock::SimulatedClock(Instant start, double speed)
+    : start_(start), real_start_(std::chrono::steady_clock::now()), speed_(speed) {}
+
+Instant SimulatedClock::now() const {
+  const std::chrono::duration<double, std::milli> real =
+      std::chrono::steady_clock::now() - real_start_;
+  return start_ + std::chrono::milliseconds{static_cast<std::int64_t>(real.count() * speed_)};
+}
+
 TimeZone::TimeZone() = default;
 
 TimeZone::TimeZone(std::string_view name) : zone_(date::locate_zone(name)), name_(name) {}

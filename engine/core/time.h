@@ -36,11 +36,28 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual Instant now() const = 0;
+  // Simulated seconds per real second: how long to really wait for a
+  // moment on this clock.
+  virtual double speed() const { return 1.0; }
 };
 
 class SystemClock final : public Clock {
  public:
   Instant now() const override;
+};
+
+// A sandbox's clock: starts at `start` and runs `speed` times as fast as the
+// system clock, so that a ladder of weeks plays out in minutes.
+class SimulatedClock final : public Clock {
+ public:
+  SimulatedClock(Instant start, double speed);
+  Instant now() const override;
+  double speed() const override { return speed_; }
+
+ private:
+  Instant start_;
+  std::chrono::steady_clock::time_point real_start_;
+  double speed_;
 };
 
 // An IANA time zone from the system database. Cheap to copy; the zone data

@@ -1,14 +1,10 @@
 #include "engine/store/commands.h"
 
+#include "engine/core/escalation.h"
 #include "engine/core/sha256.h"
 
 namespace qingling::store {
 namespace {
-
-DeadlineClock clock_of(const RuleSet& rules, const std::string& state) {
-  const StateDef* def = rules.find_state(state);
-  return def != nullptr ? def->clock : DeadlineClock::Stopped;
-}
 
 std::string request_hash(const CreateIssue& c) {
   std::string canonical;
@@ -23,9 +19,7 @@ std::string request_hash(const CreateIssue& c) {
 
 Result<Receipt> append(WriteBackend& backend, const Issue& before, const Event& event,
                        const WriteContext& ctx) {
-  Issue after = apply(before, event);
-  backend.append_issue_event(event, after, clock_of(ctx.rules, after.state), ctx.units);
-  return Receipt{std::move(after), false};
+  return Receipt{append_event(backend, before, event, ctx), false};
 }
 
 Result<Receipt> run(WriteBackend& backend, const CreateIssue& c, const WriteContext& ctx) {
@@ -79,7 +73,25 @@ Result<Receipt> run(WriteBackend& backend, const AttachEvidence& c, const WriteC
   return append(backend, *issue, *decided, ctx);
 }
 
+Result<Receipt> run(WriteBackend& backend, const Job& job, const WriteContext& ctx) {
+  job.run(backend, ctx);
+  return Receipt{};
+}
+
 }  // namespace
+
+DeadlineClock clock_of(const RuleSet& rules, const std::string& state) {
+  const StateDef* def = rules.find_state(state);
+  return def != nullptr ? def->clock : DeadlineClock::Stopped;
+}
+
+Issue append_event(WriteBackend& backend, const Issue& before, const Event& event,
+                   const WriteContext& ctx) {
+  Issue after = apply(before, event);
+  backend.append_issue_event(event, after, clock_of(ctx.rules, after.state),
+                             next_escalation(after, ctx.rules), ctx.units);
+  return after;
+}
 
 Result<Receipt> execute(WriteBackend& backend, const Command& command, const WriteContext& ctx) {
   return std::visit([&](const auto& c) { return run(backend, c, ctx); }, command);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -41,19 +42,34 @@ struct AttachEvidence {
   std::int64_t size = 0;
 };
 
-using Command = std::variant<CreateIssue, TakeAction, AttachEvidence>;
-
-struct Receipt {
-  Issue issue;            // the problem after the command (or as first answered, when replayed)
-  bool replayed = false;  // an idempotent retry: nothing was written
-};
-
 // What commands are judged against.
 struct WriteContext {
   const RuleSet& rules;
   const UnitTree& units;
   Instant now;
 };
+
+// Work run inside the writer's transaction, in its own savepoint: the
+// scheduler firing escalations, the mail sender claiming and settling
+// messages. It reports through what it captures; throwing undoes it.
+struct Job {
+  std::function<void(WriteBackend&, const WriteContext&)> run;
+};
+
+using Command = std::variant<CreateIssue, TakeAction, AttachEvidence, Job>;
+
+struct Receipt {
+  Issue issue;            // the problem after the command (or as first answered, when replayed)
+  bool replayed = false;  // an idempotent retry: nothing was written
+};
+
+// The deadline clock of `state` under `rules` (stopped for an unknown state).
+DeadlineClock clock_of(const RuleSet& rules, const std::string& state);
+
+// Applies `event` to `before`, appends it and writes the projection with its
+// next escalation time: the one way a problem's event is stored.
+Issue append_event(WriteBackend& backend, const Issue& before, const Event& event,
+                   const WriteContext& ctx);
 
 // Decides and applies one command inside the backend's open transaction.
 // A rejection writes nothing; the caller rolls back its savepoint anyway.

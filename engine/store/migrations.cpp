@@ -98,6 +98,41 @@ CREATE TABLE idempotency (
   PRIMARY KEY (actor, key)
 );
 )"},
+    {2, R"(
+-- The escalation ladder: each problem's level and when its next step falls
+-- due (ms since the epoch, UTC); the scheduler wakes at the earliest.
+ALTER TABLE issues ADD COLUMN level TEXT NOT NULL DEFAULT 'green';
+ALTER TABLE issues ADD COLUMN next_escalation_at INTEGER;
+CREATE INDEX issues_next_escalation ON issues(next_escalation_at)
+  WHERE next_escalation_at IS NOT NULL;
+
+-- Messages for the mail sender: one row per recipient, kind and digest slot,
+-- listing its items (JSON). Times in ms since the epoch, UTC.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  recipient       TEXT NOT NULL,
+  recipient_name  TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  slot            INTEGER NOT NULL,
+  items           TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  sent_at         INTEGER
+);
+CREATE UNIQUE INDEX outbox_open_digest ON outbox(recipient, kind, slot) WHERE state = 'pending';
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('pending', 'failed');
+CREATE INDEX outbox_state ON outbox(state, id);
+
+-- Small facts about the database itself (which pack the escalation index
+-- was computed under).
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)"},
 };
 
 }  // namespace

@@ -1,11 +1,13 @@
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
 #include "engine/codec/json_codec.h"
 #include "engine/store/migrations.h"
+#include "engine/store/sqlite_outbox.h"
 #include "engine/store/store.h"
 
 namespace qingling::store {
@@ -85,6 +87,17 @@ std::optional<Issue> first_issue(SQLite::Statement& s, std::int64_t id) {
   return codec::decode_issue(s.getColumn(0).getString());
 }
 
+constexpr const char* kInJurisdiction =
+    "((unit_path >= :jp AND unit_path < :jq)"
+    " OR (responsible_path >= :jp AND responsible_path < :jq)"
+    " OR (lead_path >= :jp AND lead_path < :jq))";
+
+User user_from_row(SQLite::Statement& s) {
+  return User{s.getColumn(0).getInt64(),         s.getColumn(1).getString(),
+              s.getColumn(2).getString(),        s.getColumn(3).getString(),
+              split(s.getColumn(4).getString()), s.getColumn(5).getString()};
+}
+
 constexpr const char* kSelectUnits =
     R"(SELECT code, name, kind, parent, email FROM units ORDER BY position)";
 constexpr const char* kSelectEventsOfIssue =
@@ -106,15 +119,13 @@ class SqliteReadView final : public ReadView {
 
   IssuePage issues(const IssueQuery& q) override {
     // Only bound values; the text is fixed but for which conditions apply.
-    std::string sql =
-        "SELECT body FROM issues WHERE ((unit_path >= :jp AND unit_path < :jq)"
-        " OR (responsible_path >= :jp AND responsible_path < :jq)"
-        " OR (lead_path >= :jp AND lead_path < :jq))";
+    std::string sql = std::string("SELECT body FROM issues WHERE ") + kInJurisdiction;
     if (!q.unit.empty()) sql += " AND unit_path >= :up AND unit_path < :uq";
     if (!q.state.empty()) sql += " AND state = :state";
     if (!q.category.empty()) sql += " AND category = :category";
     if (!q.severity.empty()) sql += " AND severity = :severity";
     if (!q.source.empty()) sql += " AND source = :source";
+    if (!q.level.empty()) sql += " AND level = :level";
     if (!q.responsible_unit.empty()) sql += " AND responsible_unit = :resp";
     if (q.overdue_only) sql += " AND clock = 'running' AND deadline < :today";
     if (!q.text.empty()) {
@@ -135,6 +146,7 @@ class SqliteReadView final : public ReadView {
     if (!q.category.empty()) s.bind(":category", q.category);
     if (!q.severity.empty()) s.bind(":severity", q.severity);
     if (!q.source.empty()) s.bind(":source", q.source);
+    if (!q.level.empty()) s.bind(":level", q.level);
     if (!q.responsible_unit.empty()) s.bind(":resp", q.responsible_unit);
     if (q.overdue_only) s.bind(":today", format_date(q.today));
     if (!q.text.empty()) s.bind(":text", q.text);
@@ -165,9 +177,7 @@ class SqliteReadView final : public ReadView {
                            WHERE t.token_hash = ? AND t.revoked_at IS NULL)");
     s.bind(1, hash);
     if (!s.executeStep()) return std::nullopt;
-    return User{s.getColumn(0).getInt64(),         s.getColumn(1).getString(),
-                s.getColumn(2).getString(),        s.getColumn(3).getString(),
-                split(s.getColumn(4).getString()), s.getColumn(5).getString()};
+    return user_from_row(s);
   }
 
   std::vector<Unit> units() override {
@@ -194,6 +204,28 @@ class SqliteReadView final : public ReadView {
   bool ready() override {
     SQLite::Statement s(db_, "SELECT 1");
     return s.executeStep();
+  }
+
+  std::optional<Instant> earliest_escalation() override { return sqlite::earliest_escalation(db_); }
+
+  std::vector<Issue> escalating_between(Instant from, Instant to,
+                                        const std::string& jurisdiction) override {
+    (void)from;  // overdue firings happen at the next wake-up: inside the window too
+    SQLite::Statement s(db_, std::string("SELECT body FROM issues WHERE ") + kInJurisdiction +
+                                 " AND next_escalation_at IS NOT NULL AND next_escalation_at < :to"
+                                 " ORDER BY next_escalation_at");
+    const std::string jpath = path_of(jurisdiction);
+    s.bind(":jp", jpath);
+    s.bind(":jq", upper_bound_of(jpath));
+    s.bind(":to", sqlite::to_millis(to));
+    std::vector<Issue> out;
+    while (s.executeStep()) out.push_back(codec::decode_issue(s.getColumn(0).getString()));
+    return out;
+  }
+
+  OutboxPage outbox(const OutboxQuery& query) override { return sqlite::outbox_page(db_, query); }
+  std::optional<OutboxMessage> outbox_message(std::int64_t id) override {
+    return sqlite::outbox_message(db_, id);
   }
 
  private:
@@ -228,8 +260,8 @@ class SqliteWriteBackend final : public WriteBackend {
     upsert_issue_ = std::make_unique<SQLite::Statement>(db_, R"(INSERT OR REPLACE INTO issues
                   (id, version, state, clock, category, source, severity, unit, unit_path,
                    responsible_unit, responsible_path, lead_unit, lead_path, title, description,
-                   deadline, created_at, updated_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+                   deadline, created_at, updated_at, body, level, next_escalation_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
   }
 
   void begin() override { db_.exec("BEGIN IMMEDIATE"); }
@@ -261,7 +293,7 @@ class SqliteWriteBackend final : public WriteBackend {
   }
 
   void append_issue_event(const Event& event, const Issue& after, DeadlineClock clock,
-                          const UnitTree& units) override {
+                          std::optional<Instant> next_escalation, const UnitTree& units) override {
     append(event.issue_id, event.version, std::string(to_string(event.type)), event.actor, event.at,
            event.pack_version, codec::encode_payload(event));
     SQLite::Statement& s = *upsert_issue_;
@@ -290,8 +322,80 @@ class SqliteWriteBackend final : public WriteBackend {
     s.bind(17, format_instant(after.created_at));
     s.bind(18, format_instant(after.updated_at));
     s.bind(19, codec::encode_issue(after));
+    s.bind(20, std::string(to_string(after.level)));
+    note_written(next_escalation);
+    if (next_escalation) {
+      s.bind(21, sqlite::to_millis(*next_escalation));
+    } else {
+      s.bind(21);
+    }
     s.exec();
   }
+
+  std::vector<std::int64_t> due_for_escalation(Instant now, std::size_t limit) override {
+    SQLite::Statement s(db_,
+                        "SELECT id FROM issues WHERE next_escalation_at <= ? "
+                        "ORDER BY next_escalation_at LIMIT ?");
+    s.bind(1, sqlite::to_millis(now));
+    s.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<std::int64_t> out;
+    while (s.executeStep()) out.push_back(s.getColumn(0).getInt64());
+    return out;
+  }
+
+  std::optional<Instant> earliest_escalation() override { return sqlite::earliest_escalation(db_); }
+
+  void set_next_escalation(std::int64_t issue_id, std::optional<Instant> at) override {
+    note_written(at);
+    SQLite::Statement s(db_, "UPDATE issues SET next_escalation_at = ? WHERE id = ?");
+    if (at) s.bind(1, sqlite::to_millis(*at));
+    s.bind(2, issue_id);
+    s.exec();
+  }
+
+  void scan_open_issues(const std::function<void(const Issue&)>& visit) override {
+    SQLite::Statement s(db_, "SELECT body FROM issues WHERE clock != 'stopped'");
+    while (s.executeStep()) visit(codec::decode_issue(s.getColumn(0).getString()));
+  }
+
+  std::string meta(const std::string& key) override {
+    SQLite::Statement s(db_, "SELECT value FROM meta WHERE key = ?");
+    s.bind(1, key);
+    return s.executeStep() ? s.getColumn(0).getString() : std::string{};
+  }
+
+  void set_meta(const std::string& key, const std::string& value) override {
+    SQLite::Statement s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    s.bind(1, key);
+    s.bind(2, value);
+    s.exec();
+  }
+
+  std::vector<User> users_at(const std::string& unit) override {
+    SQLite::Statement s(
+        db_,
+        "SELECT id, name, display_name, unit, roles, email FROM users WHERE unit = ? "
+        "ORDER BY id");
+    s.bind(1, unit);
+    std::vector<User> out;
+    while (s.executeStep()) out.push_back(user_from_row(s));
+    return out;
+  }
+
+  void enqueue(const Notification& notification, Instant now) override {
+    sqlite::enqueue(db_, notification, now);
+  }
+  std::vector<OutboxMessage> claim_outbox(Instant now, std::size_t limit) override {
+    return sqlite::claim_outbox(db_, now, limit);
+  }
+  void settle(std::int64_t message_id, const Delivery& delivery) override {
+    sqlite::settle(db_, message_id, delivery);
+  }
+  bool retry_outbox(std::int64_t message_id, Instant now) override {
+    return sqlite::retry_outbox(db_, message_id, now);
+  }
+  std::size_t release_claims(Instant now) override { return sqlite::release_claims(db_, now); }
+  std::optional<Instant> next_outbox_attempt() override { return sqlite::next_outbox_attempt(db_); }
 
   void append_log(const std::string& type, const std::string& actor, Instant at,
                   const std::string& pack_version, const std::string& payload) override {
@@ -350,9 +454,7 @@ class SqliteWriteBackend final : public WriteBackend {
         db_, "SELECT id, name, display_name, unit, roles, email FROM users WHERE name = ?");
     s.bind(1, name);
     if (!s.executeStep()) return std::nullopt;
-    return User{s.getColumn(0).getInt64(),         s.getColumn(1).getString(),
-                s.getColumn(2).getString(),        s.getColumn(3).getString(),
-                split(s.getColumn(4).getString()), s.getColumn(5).getString()};
+    return user_from_row(s);
   }
 
   std::int64_t insert_user(const User& user, Instant at) override {
@@ -384,7 +486,15 @@ class SqliteWriteBackend final : public WriteBackend {
     return s.getColumn(0).getInt64();
   }
 
+  std::optional<Instant> take_earliest_written() override {
+    return std::exchange(earliest_written_, std::nullopt);
+  }
+
  private:
+  void note_written(std::optional<Instant> at) {
+    if (at && (!earliest_written_ || *at < *earliest_written_)) earliest_written_ = at;
+  }
+
   void append(std::int64_t issue_id, int version, const std::string& type, const std::string& actor,
               Instant at, const std::string& pack_version, const std::string& payload) {
     LogEntry entry;
@@ -429,6 +539,7 @@ class SqliteWriteBackend final : public WriteBackend {
   std::unique_ptr<SQLite::Statement> last_link_;
   std::unique_ptr<SQLite::Statement> insert_event_;
   std::unique_ptr<SQLite::Statement> upsert_issue_;
+  std::optional<Instant> earliest_written_;
 };
 
 class SqliteDatabase final : public Database {

@@ -47,6 +47,61 @@ struct LogEntry {
 // The link of the chain: SHA-256 over the previous hash and every column.
 std::string chain_hash(const LogEntry& entry);
 
+// One message waiting for, or given to, the mail sender: everything that
+// falls due for one recipient within one digest window (`slot`) goes out
+// as one e-mail listing its items.
+struct OutboxItem {
+  std::int64_t issue_id = 0;  // 0 for messages not about one problem (a report)
+  std::string step;           // ladder step code, or the report's kind
+  std::string subject;
+  std::string text;  // plain text; the sender makes the HTML part from it
+  std::string html;  // optional richer part (reports)
+  int late_minutes = 0;
+};
+
+struct Notification {
+  std::string recipient;  // e-mail address
+  std::string recipient_name;
+  std::string kind;  // "escalation", "report"
+  Instant slot{};    // not sent before; one digest per recipient, kind and slot
+  OutboxItem item;
+};
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string recipient;
+  std::string recipient_name;
+  std::string kind;
+  Instant slot{};
+  std::vector<OutboxItem> items;
+  std::string state;  // pending, sending, sent, failed (will retry), given_up
+  int attempts = 0;
+  Instant next_attempt_at{};
+  std::string last_error;
+  Instant created_at{};
+  std::optional<Instant> sent_at;
+};
+
+struct OutboxQuery {
+  std::string state;  // empty: any
+  int limit = 50;
+  std::optional<std::int64_t> before_id;
+};
+
+struct OutboxPage {
+  std::vector<OutboxMessage> items;  // newest first
+  std::optional<std::int64_t> next_cursor;
+};
+
+// What happened to one delivery attempt.
+struct Delivery {
+  enum class Kind { Sent, Retry, GiveUp };
+  Kind kind = Kind::Sent;
+  std::string error;   // for Retry and GiveUp
+  Instant at{};        // when it was tried
+  Instant retry_at{};  // for Retry
+};
+
 struct IssueQuery {
   std::string jurisdiction;  // unit code of the asker: only its subtree is seen
   std::string unit;          // optional: restrict further to this unit's subtree
@@ -55,6 +110,7 @@ struct IssueQuery {
   std::string severity;
   std::string source;
   std::string responsible_unit;  // optional: exactly this responsible unit
+  std::string level;             // optional: green, yellow, red
   bool overdue_only = false;
   Date today;        // campaign-local date, for `overdue_only`
   std::string text;  // substring of title or description
@@ -80,6 +136,14 @@ class ReadView {
   // Every log entry in order, for `audit verify`; `visit` returns false to stop.
   virtual void scan_log(const std::function<bool(const LogEntry&)>& visit) = 0;
   virtual bool ready() = 0;  // the database answers a trivial query
+
+  // The earliest next escalation of any problem (the scheduler's timer).
+  virtual std::optional<Instant> earliest_escalation() = 0;
+  // Problems whose next escalation falls in [from, to), for the forecast.
+  virtual std::vector<Issue> escalating_between(Instant from, Instant to,
+                                                const std::string& jurisdiction) = 0;
+  virtual OutboxPage outbox(const OutboxQuery& query) = 0;
+  virtual std::optional<OutboxMessage> outbox_message(std::int64_t id) = 0;
 };
 
 // The write connection, used by one thread (the writer) at a time. All
@@ -100,9 +164,41 @@ class WriteBackend {
   virtual std::int64_t next_issue_id() = 0;
   // Appends `event` to the chained log and writes `after` (the projection)
   // in the same transaction. `clock` is the state's clock under the rules
-  // that decided the event (kept for the overdue index).
+  // that decided the event (kept for the overdue index); `next_escalation`
+  // when its next ladder step falls due (the scheduler's index).
   virtual void append_issue_event(const Event& event, const Issue& after, DeadlineClock clock,
+                                  std::optional<Instant> next_escalation,
                                   const UnitTree& units) = 0;
+
+  // Escalation index: problems due by `now`, earliest first; the earliest
+  // time of any; and a rewrite of one problem's time (after a pack reload).
+  virtual std::vector<std::int64_t> due_for_escalation(Instant now, std::size_t limit) = 0;
+  virtual std::optional<Instant> earliest_escalation() = 0;
+  virtual void set_next_escalation(std::int64_t issue_id, std::optional<Instant> at) = 0;
+  // The earliest escalation time written since the last call, then forgets
+  // it: lets the writer wake the scheduler when a write moves the timer.
+  virtual std::optional<Instant> take_earliest_written() = 0;
+  // Every problem whose deadline clock is not stopped, for re-indexing.
+  virtual void scan_open_issues(const std::function<void(const Issue&)>& visit) = 0;
+
+  // Small named facts about the database ("" when unset).
+  virtual std::string meta(const std::string& key) = 0;
+  virtual void set_meta(const std::string& key, const std::string& value) = 0;
+
+  // Users of `unit` (for a step's role recipients).
+  virtual std::vector<User> users_at(const std::string& unit) = 0;
+
+  // The outbox. `enqueue` adds an item to the recipient's pending digest for
+  // the slot, or starts one. `claim` marks up to `limit` messages due by
+  // `now` as being sent; `settle` records the attempt's outcome. `retry`
+  // puts a given-up message back in line (false when there is none).
+  // `release_claims` returns messages left "sending" by a crash to "failed".
+  virtual void enqueue(const Notification& notification, Instant now) = 0;
+  virtual std::vector<OutboxMessage> claim_outbox(Instant now, std::size_t limit) = 0;
+  virtual void settle(std::int64_t message_id, const Delivery& delivery) = 0;
+  virtual bool retry_outbox(std::int64_t message_id, Instant now) = 0;
+  virtual std::size_t release_claims(Instant now) = 0;
+  virtual std::optional<Instant> next_outbox_attempt() = 0;
   // Appends an event that is not about a problem.
   virtual void append_log(const std::string& type, const std::string& actor, Instant at,
                           const std::string& pack_version, const std::string& payload) = 0;

@@ -48,6 +48,11 @@ std::shared_ptr<const UnitTree> Writer::units() const {
   return units_;
 }
 
+void Writer::on_escalation_written(std::function<void(Instant)> listener) {
+  std::lock_guard lock(mutex_);
+  escalation_listener_ = std::move(listener);
+}
+
 void Writer::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -114,11 +119,15 @@ void Writer::run_batch(std::deque<Pending>& batch) {
       // The connection is beyond use for this batch; the next begin() reports it.
     }
   }
+  const std::optional<Instant> earliest = backend_->take_earliest_written();
+  std::function<void(Instant)> listener;
   {
     std::lock_guard lock(mutex_);
     ++stats_.batches;
     stats_.commands += batch.size();
+    listener = escalation_listener_;
   }
+  if (earliest && listener && !batch_failure) listener(*earliest);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     std::exception_ptr failure = batch_failure ? batch_failure : failures[i];
     batch[i].done(failure, std::move(results[i]));

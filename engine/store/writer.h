@@ -64,6 +64,11 @@ class Writer {
   std::shared_ptr<const RuleSet> rules() const;
   std::shared_ptr<const UnitTree> units() const;
 
+  // Called on the writer thread after a commit that wrote an escalation
+  // time, with the earliest one written (the scheduler wakes for it). Set
+  // before submitting anything; must not block.
+  void on_escalation_written(std::function<void(Instant)> listener);
+
   // Finishes every queued command, then stops the thread. Idempotent.
   void stop();
   Stats stats() const;
@@ -87,6 +92,7 @@ class Writer {
   std::shared_ptr<const RuleSet> rules_;
   std::shared_ptr<const UnitTree> units_;
   Stats stats_;
+  std::function<void(Instant)> escalation_listener_;
   std::thread thread_;
 };
 

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "engine/core/sha256.h"
+#include "rules/loader/escalation_loader.h"
 #include "rules/loader/yaml_support.h"
 
 namespace qingling::rules {
@@ -95,6 +96,7 @@ class PackLoader {
     read_campaign();
     read_workflow();
     read_deadlines();
+    read_ladder();
     LoadResult result;
     for (PackFile* f : files()) {
       const auto by_position = [](const LoadError& a, const LoadError& b) {
@@ -115,18 +117,30 @@ class PackLoader {
  private:
   std::vector<PackFile*> files() {
     std::vector<PackFile*> out{&campaign_file_, &workflow_file_, &deadlines_file_};
+    if (escalation_file_) out.push_back(&*escalation_file_);
     if (calendar_file_) out.push_back(&*calendar_file_);
     return out;
+  }
+
+  // escalation.yaml is optional: a pack without it has no ladder.
+  void read_ladder() {
+    const fs::path path = dir_ / "escalation.yaml";
+    if (!fs::exists(path)) return;
+    escalation_file_.emplace(path);
+    const YAML::Node root = escalation_file_->parse();
+    if (!escalation_file_->parsed) return;
+    read_escalation(root, escalation_file_->sink, calendar_named_, rules_);
   }
 
   // Each file's name, size and bytes, in a fixed order: the same pack gives
   // the same hash wherever it lies.
   std::string content_hash() {
     Sha256 h;
-    const char* const kNames[] = {"campaign.yaml", "workflow.yaml", "deadlines.yaml", "calendar"};
-    std::size_t i = 0;
     for (PackFile* f : files()) {
-      h.update(std::string(kNames[i++]) + "\n" + std::to_string(f->text.size()) + "\n");
+      const std::string name = calendar_file_ && f == &*calendar_file_
+                                   ? std::string("calendar")
+                                   : f->path.filename().string();
+      h.update(name + "\n" + std::to_string(f->text.size()) + "\n");
       h.update(f->text);
     }
     return h.hex_digest();
@@ -166,6 +180,7 @@ class PackLoader {
   PackFile campaign_file_;
   PackFile workflow_file_;
   PackFile deadlines_file_;
+  std::optional<PackFile> escalation_file_;
   std::optional<PackFile> calendar_file_;
   RuleSet rules_;
   bool calendar_named_ = false;  // campaign.yaml names one (found or not)
