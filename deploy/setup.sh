@@ -8,7 +8,7 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libyaml-cpp-dev libhowardhinnant-date-dev libcli11-dev libsodium-dev
-  googletest libgtest-dev
+  googletest libgtest-dev libcurl4-openssl-dev python3-aiosmtpd
 )
 tool_packages=(clang-format wrk python3 curl)
 
