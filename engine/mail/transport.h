@@ -52,9 +52,9 @@ std::unique_ptr<Transport> smtp_transport(SmtpSettings settings);
 // ".@+-_" replaced, and then a hash of the id appended so names stay
 // distinct), written atomically and durably: a temp file whose name starts
 // with '.', fsync, rename, fsync of the folder. Readers should skip names
-// starting with '.'. Files are readable by the owner only (0600). The folder is created when
-// missing. Sending the same message id again replaces the file, so retries are idempotent. Disk
-// errors are Temporary.
+// starting with '.'. Files are readable by the owner only (0600). The folder
+// is created when missing. Sending the same message id again replaces the
+// file, so retries are idempotent. Disk errors are Temporary.
 std::unique_ptr<Transport> folder_transport(std::filesystem::path folder);
 
 }  // namespace qingling::mail
