@@ -1,0 +1,126 @@
+#include "engine/notify/scheduler.h"
+
+#include <future>
+
+namespace qingling::notify {
+
+std::chrono::milliseconds real_wait(const Clock& clock, Instant at, std::chrono::milliseconds cap) {
+  const auto simulated = at - clock.now();
+  if (simulated <= std::chrono::milliseconds::zero()) return std::chrono::milliseconds::zero();
+  const double speed = clock.speed() > 0 ? clock.speed() : 1.0;
+  const double real_ms = static_cast<double>(simulated.count()) / speed;
+  if (real_ms >= static_cast<double>(cap.count())) return cap;
+  // Round up: waking a moment early would find nothing due and sleep again.
+  return std::chrono::milliseconds{static_cast<std::int64_t>(real_ms) + 1};
+}
+
+Scheduler::Scheduler(store::Writer& writer, const Clock& clock, Options options)
+    : writer_(writer), clock_(clock), options_(options) {}
+
+Scheduler::~Scheduler() { stop(); }
+
+template <class T>
+T Scheduler::run_job(std::function<T(store::WriteBackend&, const store::WriteContext&)> work) {
+  auto result = std::make_shared<std::promise<T>>();
+  std::future<T> answer = result->get_future();
+  auto value = std::make_shared<std::optional<T>>();
+  store::Job job{[work = std::move(work), value](store::WriteBackend& backend,
+                                                 const store::WriteContext& ctx) {
+    *value = work(backend, ctx);
+  }};
+  writer_.submit(std::move(job), [result, value](std::exception_ptr failure, auto) {
+    if (failure) {
+      result->set_exception(failure);
+    } else if (*value) {
+      result->set_value(std::move(**value));
+    } else {
+      result->set_exception(std::make_exception_ptr(std::runtime_error("the job did not run")));
+    }
+  });
+  return answer.get();
+}
+
+Scheduler::Totals Scheduler::run_once() {
+  Totals totals;
+  struct Step {
+    store::EscalationPass pass;
+    std::optional<Instant> next;
+    Instant now;
+  };
+  for (;;) {
+    const std::size_t batch = options_.batch;
+    Step step =
+        run_job<Step>([batch](store::WriteBackend& backend, const store::WriteContext& ctx) {
+          Step s{store::fire_due_escalations(backend, ctx, batch), std::nullopt, ctx.now};
+          s.next = backend.earliest_escalation();
+          return s;
+        });
+    ++totals.passes;
+    totals.problems += step.pass.problems;
+    totals.fired += step.pass.fired;
+    totals.messages += step.pass.messages;
+    totals.next = step.next;
+    if (!step.pass.more) {
+      std::lock_guard lock(mutex_);
+      caught_up_ = step.now;
+      return totals;
+    }
+  }
+}
+
+std::size_t Scheduler::reindex() {
+  return run_job<std::size_t>([](store::WriteBackend& backend, const store::WriteContext& ctx) {
+    return store::reindex_escalations(backend, ctx);
+  });
+}
+
+void Scheduler::start(std::function<void(const Totals&)> after_pass) {
+  after_pass_ = std::move(after_pass);
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Scheduler::wake_for(Instant at) {
+  std::lock_guard lock(mutex_);
+  if (!timer_ || at < *timer_) {
+    woken_ = true;
+    wake_.notify_one();
+  }
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+std::optional<Instant> Scheduler::caught_up_until() const {
+  std::lock_guard lock(mutex_);
+  return caught_up_;
+}
+
+void Scheduler::loop() {
+  for (;;) {
+    Totals totals;
+    try {
+      totals = run_once();
+      if (after_pass_) after_pass_(totals);
+    } catch (const std::exception&) {
+      // The writer is stopping or the database failed: try again after a pause.
+      totals.next = clock_.now() + std::chrono::seconds{5};
+    }
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    timer_ = totals.next;
+    const auto wait =
+        totals.next ? real_wait(clock_, *totals.next, options_.max_sleep) : options_.max_sleep;
+    wake_.wait_for(lock, wait, [this] { return stopping_ || woken_; });
+    woken_ = false;
+    timer_.reset();
+    if (stopping_) return;
+  }
+}
+
+}  // namespace qingling::notify
