@@ -1,7 +1,5 @@
 #include "engine/notify/scheduler.h"
 
-#include <future>
-
 namespace qingling::notify {
 
 std::chrono::milliseconds real_wait(const Clock& clock, Instant at, std::chrono::milliseconds cap) {
@@ -19,27 +17,6 @@ Scheduler::Scheduler(store::Writer& writer, const Clock& clock, Options options)
 
 Scheduler::~Scheduler() { stop(); }
 
-template <class T>
-T Scheduler::run_job(std::function<T(store::WriteBackend&, const store::WriteContext&)> work) {
-  auto result = std::make_shared<std::promise<T>>();
-  std::future<T> answer = result->get_future();
-  auto value = std::make_shared<std::optional<T>>();
-  store::Job job{[work = std::move(work), value](store::WriteBackend& backend,
-                                                 const store::WriteContext& ctx) {
-    *value = work(backend, ctx);
-  }};
-  writer_.submit(std::move(job), [result, value](std::exception_ptr failure, auto) {
-    if (failure) {
-      result->set_exception(failure);
-    } else if (*value) {
-      result->set_value(std::move(**value));
-    } else {
-      result->set_exception(std::make_exception_ptr(std::runtime_error("the job did not run")));
-    }
-  });
-  return answer.get();
-}
-
 Scheduler::Totals Scheduler::run_once() {
   Totals totals;
   struct Step {
@@ -48,13 +25,11 @@ Scheduler::Totals Scheduler::run_once() {
     Instant now;
   };
   for (;;) {
-    const std::size_t batch = options_.batch;
-    Step step =
-        run_job<Step>([batch](store::WriteBackend& backend, const store::WriteContext& ctx) {
-          Step s{store::fire_due_escalations(backend, ctx, batch), std::nullopt, ctx.now};
-          s.next = backend.earliest_escalation();
-          return s;
-        });
+    Step step;
+    writer_.run_job([&](store::WriteBackend& backend, const store::WriteContext& ctx) {
+      step = Step{store::fire_due_escalations(backend, ctx, options_.batch), std::nullopt, ctx.now};
+      step.next = backend.earliest_escalation();
+    });
     ++totals.passes;
     totals.problems += step.pass.problems;
     totals.fired += step.pass.fired;
@@ -69,9 +44,11 @@ Scheduler::Totals Scheduler::run_once() {
 }
 
 std::size_t Scheduler::reindex() {
-  return run_job<std::size_t>([](store::WriteBackend& backend, const store::WriteContext& ctx) {
-    return store::reindex_escalations(backend, ctx);
+  std::size_t count = 0;
+  writer_.run_job([&](store::WriteBackend& backend, const store::WriteContext& ctx) {
+    count = store::reindex_escalations(backend, ctx);
   });
+  return count;
 }
 
 void Scheduler::start(std::function<void(const Totals&)> after_pass) {

@@ -60,8 +60,6 @@ class Scheduler {
 
  private:
   void loop();
-  template <class T>
-  T run_job(std::function<T(store::WriteBackend&, const store::WriteContext&)> work);
 
   store::Writer& writer_;
   const Clock& clock_;

@@ -28,7 +28,8 @@ std::string string_at(const json::object& o, std::string_view key) {
 
 std::vector<OutboxItem> decode_items(const std::string& text) {
   std::vector<OutboxItem> out;
-  for (const json::value& v : json::parse(text).as_array()) {
+  const json::value parsed = json::parse(text);
+  for (const json::value& v : parsed.as_array()) {
     const json::object& o = v.as_object();
     OutboxItem item;
     item.issue_id = o.at("issue_id").to_number<std::int64_t>();
@@ -105,12 +106,15 @@ void enqueue(SQLite::Database& db, const Notification& n, Instant now) {
   insert.exec();
 }
 
-std::vector<OutboxMessage> claim_outbox(SQLite::Database& db, Instant now, std::size_t limit) {
+std::vector<OutboxMessage> claim_outbox(SQLite::Database& db, Instant now, Instant horizon,
+                                        std::size_t limit) {
   SQLite::Statement s(db, std::string("SELECT ") + kColumns +
                               " FROM outbox WHERE state IN ('pending', 'failed')"
-                              " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
+                              " AND next_attempt_at <= ? AND slot <= ?"
+                              " ORDER BY next_attempt_at, id LIMIT ?");
   s.bind(1, to_millis(now));
-  s.bind(2, static_cast<std::int64_t>(limit));
+  s.bind(2, to_millis(horizon));
+  s.bind(3, static_cast<std::int64_t>(limit));
   std::vector<OutboxMessage> out;
   while (s.executeStep()) out.push_back(message_from_row(s));
   s.reset();

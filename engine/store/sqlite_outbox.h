@@ -18,7 +18,8 @@ Instant from_millis(std::int64_t ms);
 std::optional<Instant> earliest_escalation(SQLite::Database& db);
 
 void enqueue(SQLite::Database& db, const Notification& n, Instant now);
-std::vector<OutboxMessage> claim_outbox(SQLite::Database& db, Instant now, std::size_t limit);
+std::vector<OutboxMessage> claim_outbox(SQLite::Database& db, Instant now, Instant horizon,
+                                        std::size_t limit);
 void settle(SQLite::Database& db, std::int64_t id, const Delivery& delivery);
 bool retry_outbox(SQLite::Database& db, std::int64_t id, Instant now);
 std::size_t release_claims(SQLite::Database& db, Instant now);

@@ -385,8 +385,9 @@ class SqliteWriteBackend final : public WriteBackend {
   void enqueue(const Notification& notification, Instant now) override {
     sqlite::enqueue(db_, notification, now);
   }
-  std::vector<OutboxMessage> claim_outbox(Instant now, std::size_t limit) override {
-    return sqlite::claim_outbox(db_, now, limit);
+  std::vector<OutboxMessage> claim_outbox(Instant now, Instant horizon,
+                                          std::size_t limit) override {
+    return sqlite::claim_outbox(db_, now, horizon, limit);
   }
   void settle(std::int64_t message_id, const Delivery& delivery) override {
     sqlite::settle(db_, message_id, delivery);

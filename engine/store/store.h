@@ -190,11 +190,12 @@ class WriteBackend {
 
   // The outbox. `enqueue` adds an item to the recipient's pending digest for
   // the slot, or starts one. `claim` marks up to `limit` messages due by
-  // `now` as being sent; `settle` records the attempt's outcome. `retry`
-  // puts a given-up message back in line (false when there is none).
-  // `release_claims` returns messages left "sending" by a crash to "failed".
+  // `now` whose slot is not after `horizon` as being sent; `settle` records the attempt's outcome.
+  // `retry` puts a given-up message back in line (false when there is none). `release_claims`
+  // returns messages left "sending" by a crash to "failed".
   virtual void enqueue(const Notification& notification, Instant now) = 0;
-  virtual std::vector<OutboxMessage> claim_outbox(Instant now, std::size_t limit) = 0;
+  virtual std::vector<OutboxMessage> claim_outbox(Instant now, Instant horizon,
+                                                  std::size_t limit) = 0;
   virtual void settle(std::int64_t message_id, const Delivery& delivery) = 0;
   virtual bool retry_outbox(std::int64_t message_id, Instant now) = 0;
   virtual std::size_t release_claims(Instant now) = 0;

@@ -1,5 +1,7 @@
 #include "engine/store/writer.h"
 
+#include <future>
+
 namespace qingling::store {
 namespace {
 
@@ -31,6 +33,19 @@ void Writer::submit(Command command, Completion done) {
   }
   done(std::make_exception_ptr(Overloaded("the writer is busy or stopping; retry shortly")),
        placeholder());
+}
+
+void Writer::run_job(std::function<void(WriteBackend&, const WriteContext&)> work) {
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> finished = done->get_future();
+  submit(Job{std::move(work)}, [done](std::exception_ptr failure, Result<Receipt>) {
+    if (failure) {
+      done->set_exception(failure);
+    } else {
+      done->set_value();
+    }
+  });
+  finished.get();
 }
 
 void Writer::set_rules(std::shared_ptr<const RuleSet> rules) {

@@ -58,6 +58,10 @@ class Writer {
   // Thread-safe.
   void submit(Command command, Completion done);
 
+  // Runs `work` in a batch's transaction and returns once it is durable;
+  // rethrows what it or the commit threw. Not from the writer thread.
+  void run_job(std::function<void(WriteBackend&, const WriteContext&)> work);
+
   // Commands decided after this call use `rules`. Decided deadlines stay as
   // they were: re-planning is an explicit action.
   void set_rules(std::shared_ptr<const RuleSet> rules);
