@@ -1,4 +1,5 @@
-// qingling: the command line. serve, rules check, user add, audit verify.
+// qingling: the command line. serve, rules check, user add, audit verify,
+// simulate.
 
 #include <iostream>
 #include <string>
@@ -7,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/core/unit_tree.h"
+#include "engine/notify/forecast.h"
 #include "engine/store/accounts.h"
 #include "engine/store/audit.h"
 #include "engine/store/store.h"
@@ -42,6 +44,7 @@ int serve(web::AppOptions options) {
     for (const auto& w : app.warnings()) std::cerr << "warning: " << w.to_string() << "\n";
     app.start();
     std::cout << "qingling is serving " << app.base_url() << "/\n";
+    std::cout << "mail goes to " << app.mail_destination() << "\n";
     if (!app.demo_tokens().empty()) {
       std::cout << "demo campaign loaded; one ready token per role:\n";
       for (const auto& t : app.demo_tokens()) {
@@ -58,6 +61,81 @@ int serve(web::AppOptions options) {
   } catch (const web::RulesRejected& e) {
     for (const auto& err : e.errors()) std::cerr << err.to_string() << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "qingling: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+struct SimulateOptions {
+  std::filesystem::path data = "data";
+  std::filesystem::path rules_dir = default_rules();
+  std::string unit;  // default: the root
+  int days = 7;
+  std::string at;  // default: now
+};
+
+// Prints what falls due and which ladder steps fire in the next days,
+// reading the data folder only.
+int simulate(const SimulateOptions& o) {
+  try {
+    auto pack = rules::load_pack(o.rules_dir, utc_today());
+    if (!pack.errors.empty()) {
+      for (const auto& e : pack.errors) std::cerr << e.to_string() << "\n";
+      return 2;
+    }
+    const RuleSet& rules = *pack.rules;
+    Instant now = SystemClock{}.now();
+    if (!o.at.empty()) {
+      auto at = parse_instant(o.at);
+      if (!at) {
+        std::cerr << "qingling: --at: expected an RFC 3339 time like 2026-12-01T09:00:00+08:00\n";
+        return 2;
+      }
+      now = *at;
+    }
+    const auto file = o.data / "qingling.db";
+    if (!std::filesystem::exists(file)) {
+      std::cerr << "qingling: no database at " << file << "\n";
+      return 1;
+    }
+    auto db = store::open_sqlite(file);
+    auto view = db->open_reader();
+    const UnitTree units(view->units());
+    const std::string unit = o.unit.empty() ? units.root() : o.unit;
+    if (units.find(unit) == nullptr) {
+      std::cerr << "qingling: --unit: no unit has the code '" << unit << "'\n";
+      return 2;
+    }
+    const notify::Forecast f = notify::forecast(*view, rules, units, unit, now, o.days);
+    const auto local = [&](Instant at) {
+      const Date day = rules.zone.local_date(at);
+      const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
+          at - rules.zone.at_local(day, std::chrono::minutes{0}));
+      char hhmm[8];
+      std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", static_cast<int>(minutes.count() / 60),
+                    static_cast<int>(minutes.count() % 60));
+      return format_date(day) + " " + hhmm;
+    };
+    std::cout << "forecast for " << units.find(unit)->name << " (" << unit << "), " << o.days
+              << " days from " << local(now) << " " << rules.campaign.time_zone << "\n\n";
+    std::cout << f.deadlines.size() << " deadline(s) fall due:\n";
+    for (const Issue& i : f.deadlines) {
+      std::cout << "  " << format_date(i.deadline->date) << "  #" << i.id << " " << i.title << "  ["
+                << i.responsible_unit << "]\n";
+    }
+    std::cout << "\n" << f.firings.size() << " ladder step(s) fire:\n";
+    for (const auto& firing : f.firings) {
+      std::cout << "  "
+                << (firing.overdue ? "now (due " + local(firing.due) + ")" : local(firing.due))
+                << "  " << firing.step_name;
+      if (firing.period > 0) std::cout << " (repeat " << firing.period << ")";
+      if (firing.level) std::cout << " -> " << to_string(*firing.level);
+      std::cout << "  #" << firing.issue.id << " " << firing.issue.title << "  to:";
+      for (const auto& who : firing.notify) std::cout << " " << who << ";";
+      std::cout << "\n";
+    }
+    return 0;
   } catch (const std::exception& e) {
     std::cerr << "qingling: " << e.what() << "\n";
     return 1;
@@ -170,6 +248,24 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--demo", serve_options.demo,
                       "load the demo city and campaign into an empty data folder");
   serve_cmd->add_option("--threads", serve_options.io_threads, "io threads")->capture_default_str();
+  auto& mail = serve_options.mail;
+  serve_cmd->add_option("--smtp", mail.smtp_url,
+                        "SMTP server URL, e.g. smtp://127.0.0.1:2525 (default: .eml files)");
+  serve_cmd->add_option("--smtp-user", mail.smtp_user, "SMTP user name (AUTH)");
+  serve_cmd->add_option("--smtp-password", mail.smtp_password, "SMTP password");
+  serve_cmd->add_flag("--starttls", mail.starttls, "insist on STARTTLS");
+  serve_cmd->add_option("--mail-from", mail.from, "sender address")->capture_default_str();
+  serve_cmd->add_option("--mail-from-name", mail.from_name, "sender name (default: the campaign)");
+  std::string eml_dir;
+  serve_cmd->add_option("--eml-dir", eml_dir, "folder for .eml files when no SMTP server is set");
+  bool sandbox = false;
+  std::string sandbox_start;
+  double sandbox_speed = 1.0;
+  serve_cmd->add_flag("--sandbox", sandbox,
+                      "run on a simulated clock (with --clock and --speed), to try a ladder");
+  serve_cmd->add_option("--clock", sandbox_start,
+                        "sandbox start, ISO date-time (2026-12-01T08:00:00+08:00)");
+  serve_cmd->add_option("--speed", sandbox_speed, "sandbox: simulated seconds per real second");
 
   std::string check_dir;
   auto* rules_cmd = cli.add_subcommand("rules", "rule packs");
@@ -199,6 +295,19 @@ int main(int argc, char** argv) {
       audit_cmd->add_subcommand("verify", "walk the chain; report the first broken link");
   verify_cmd->add_option("--data", audit_data, "data folder")->capture_default_str();
 
+  SimulateOptions sim;
+  std::string sim_data = "data";
+  std::string sim_rules = sim.rules_dir.string();
+  auto* simulate_cmd = cli.add_subcommand(
+      "simulate", "list what falls due and which ladder steps fire in the next days");
+  simulate_cmd->add_option("--days", sim.days, "days ahead (1 to 92)")
+      ->check(CLI::Range(1, 92))
+      ->capture_default_str();
+  simulate_cmd->add_option("--data", sim_data, "data folder")->capture_default_str();
+  simulate_cmd->add_option("--rules", sim_rules, "rule pack folder")->capture_default_str();
+  simulate_cmd->add_option("--unit", sim.unit, "jurisdiction (default: the whole tree)");
+  simulate_cmd->add_option("--at", sim.at, "look ahead from this moment instead of now");
+
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) {
@@ -212,6 +321,31 @@ int main(int argc, char** argv) {
     }
     serve_options.data_dir = data_dir;
     serve_options.rules_dir = rules_dir;
+    if (!eml_dir.empty()) serve_options.mail.eml_dir = eml_dir;
+    std::unique_ptr<SimulatedClock> simulated;
+    const bool clock_given = !sandbox_start.empty() || serve_cmd->count("--speed") > 0;
+    if (clock_given && !sandbox) {
+      std::cerr << "qingling: --clock and --speed run a sandbox only; add --sandbox\n";
+      return 2;
+    }
+    if (sandbox) {
+      std::optional<Instant> start = SystemClock{}.now();
+      if (!sandbox_start.empty()) start = parse_instant(sandbox_start);
+      if (!start) {
+        std::cerr << "qingling: --clock: expected an ISO date-time like "
+                     "2026-12-01T08:00:00+08:00\n";
+        return 2;
+      }
+      if (!(sandbox_speed > 0) || sandbox_speed > 1e7) {
+        std::cerr << "qingling: --speed: expected a number above 0 (simulated seconds per real "
+                     "second), at most 10000000\n";
+        return 2;
+      }
+      simulated = std::make_unique<SimulatedClock>(*start, sandbox_speed);
+      serve_options.clock = simulated.get();
+      std::cout << "sandbox: simulated clock from " << format_instant(*start) << " at "
+                << sandbox_speed << "x\n";
+    }
     return serve(serve_options);
   }
   if (check_cmd->parsed()) return rules_check(check_dir);
@@ -221,5 +355,10 @@ int main(int argc, char** argv) {
     return user_add(user_options);
   }
   if (verify_cmd->parsed()) return audit_verify(audit_data);
+  if (simulate_cmd->parsed()) {
+    sim.data = sim_data;
+    sim.rules_dir = sim_rules;
+    return simulate(sim);
+  }
   return 1;
 }

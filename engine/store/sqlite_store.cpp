@@ -128,6 +128,9 @@ class SqliteReadView final : public ReadView {
     if (!q.level.empty()) sql += " AND level = :level";
     if (!q.responsible_unit.empty()) sql += " AND responsible_unit = :resp";
     if (q.overdue_only) sql += " AND clock = 'running' AND deadline < :today";
+    if (q.due_after && q.due_by) {
+      sql += " AND clock = 'running' AND deadline > :due_after AND deadline <= :due_by";
+    }
     if (!q.text.empty()) {
       sql += " AND (instr(title, :text) > 0 OR instr(description, :text) > 0)";
     }
@@ -149,6 +152,10 @@ class SqliteReadView final : public ReadView {
     if (!q.level.empty()) s.bind(":level", q.level);
     if (!q.responsible_unit.empty()) s.bind(":resp", q.responsible_unit);
     if (q.overdue_only) s.bind(":today", format_date(q.today));
+    if (q.due_after && q.due_by) {
+      s.bind(":due_after", format_date(*q.due_after));
+      s.bind(":due_by", format_date(*q.due_by));
+    }
     if (!q.text.empty()) s.bind(":text", q.text);
     if (q.before_id) s.bind(":before", *q.before_id);
     s.bind(":limit", q.limit + 1);

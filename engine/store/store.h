@@ -111,6 +111,9 @@ struct IssueQuery {
   std::string source;
   std::string responsible_unit;  // optional: exactly this responsible unit
   std::string level;             // optional: green, yellow, red
+  // Optional: deadline in (due_after, due_by], deadline clock running.
+  std::optional<Date> due_after;
+  std::optional<Date> due_by;
   bool overdue_only = false;
   Date today;        // campaign-local date, for `overdue_only`
   std::string text;  // substring of title or description

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,7 +22,8 @@ struct Services {
   store::Writer& writer;
   ReaderPool& readers;
   const Clock& clock;
-  std::filesystem::path evidence_dir;  // content-addressed files
+  std::filesystem::path evidence_dir;         // content-addressed files
+  std::function<void()> outbox_changed = {};  // wakes the mail sender
 };
 
 // One request on its way through a handler.

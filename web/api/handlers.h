@@ -20,6 +20,10 @@ net::awaitable<Response> list_categories(Services& s, Call& call);
 net::awaitable<Response> get_rules(Services& s, Call& call);
 net::awaitable<Response> calendar_add(Services& s, Call& call);
 net::awaitable<Response> who_am_i(Services& s, Call& call);
+net::awaitable<Response> list_outbox(Services& s, Call& call);
+net::awaitable<Response> retry_outbox(Services& s, Call& call);
+net::awaitable<Response> get_forecast(Services& s, Call& call);
+
 net::awaitable<Response> healthz(Services& s, Call& call);
 net::awaitable<Response> readyz(Services& s, Call& call);
 

@@ -190,6 +190,10 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
     errors.push_back({"unit", "no unit has the code '" + q.unit + "'"});
   }
   q.responsible_unit = param("responsible_unit");
+  q.level = param("level");
+  if (!q.level.empty() && !level_from(q.level)) {
+    errors.push_back({"level", "expected one of: green, yellow, red"});
+  }
   const std::string overdue = param("overdue");
   if (overdue == "true") {
     q.overdue_only = true;

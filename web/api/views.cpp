@@ -101,6 +101,8 @@ json::object issue_json(const Issue& issue, const RuleSet& rules, const UnitTree
     o["milestones"] = json::array{};
     o["provisional"] = false;
   }
+  o["level"] = to_string(issue.level);
+  o["escalations"] = codec::to_json(issue.escalations);
   o["overdue"] = overdue.overdue;
   o["days_overdue"] = overdue.days_overdue;
   o["evidence_count"] = issue.evidence_count;

@@ -6,6 +6,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "engine/mail/transport.h"
+#include "engine/notify/scheduler.h"
+#include "engine/notify/sender.h"
 #include "engine/store/accounts.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
@@ -32,6 +35,19 @@ std::shared_ptr<const RuleSet> load_rules(const std::filesystem::path& dir, cons
   return std::make_shared<const RuleSet>(std::move(*loaded.rules));
 }
 
+std::unique_ptr<mail::Transport> transport_for(const AppOptions& options) {
+  const MailOptions& m = options.mail;
+  if (m.smtp_url.empty()) {
+    return mail::folder_transport(m.eml_dir.empty() ? options.data_dir / "outbox" : m.eml_dir);
+  }
+  mail::SmtpSettings smtp;
+  smtp.url = m.smtp_url;
+  smtp.user = m.smtp_user;
+  smtp.password = m.smtp_password;
+  smtp.starttls = m.starttls;
+  return mail::smtp_transport(std::move(smtp));
+}
+
 }  // namespace
 
 RulesRejected::RulesRejected(std::vector<rules::LoadError> errors)
@@ -44,6 +60,8 @@ struct App::Impl {
   std::vector<rules::LoadError> warnings;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<store::Writer> writer;
+  std::unique_ptr<notify::Scheduler> scheduler;
+  std::unique_ptr<notify::MailSender> sender;
   std::unique_ptr<ReaderPool> readers;
   net::io_context ioc;
   std::unique_ptr<Api> api;
@@ -81,9 +99,30 @@ struct App::Impl {
         throw std::runtime_error("--demo needs the pack's seed folder " + seed_dir.string());
       }
     }
+    const RuleSet& campaign = *rules;
+    notify::MailSender::Options mail_options;
+    mail_options.compose = {
+        {options.mail.from_name.empty() ? campaign.campaign.name : options.mail.from_name,
+         options.mail.from},
+        campaign.campaign.name,
+        campaign.campaign.code + ".qingling",
+        campaign.zone};
     writer = std::make_unique<store::Writer>(db->open_writer(), clock, std::move(rules));
+    if (options.notify) {
+      scheduler = std::make_unique<notify::Scheduler>(*writer, clock);
+      writer->on_escalation_written([this](Instant at) { scheduler->wake_for(at); });
+      scheduler->reindex();
+      sender = std::make_unique<notify::MailSender>(*writer, clock, transport_for(options),
+                                                    mail_options);
+      sender->set_horizon([this] { return scheduler->caught_up_until(); });
+      sender->recover();
+    }
     readers = std::make_unique<ReaderPool>(*db, options.reader_threads);
-    api = std::make_unique<Api>(Services{*writer, *readers, clock, options.data_dir / "evidence"});
+    Services services{*writer, *readers, clock, options.data_dir / "evidence"};
+    services.outbox_changed = [this] {
+      if (sender) sender->wake();
+    };
+    api = std::make_unique<Api>(std::move(services));
     server = std::make_unique<HttpServer>(
         ioc, [this](Request req) { return api->handle(std::move(req)); },
         [this](const Request& req) { return api->admit(req); }, options.limits);
@@ -101,6 +140,14 @@ void App::start() {
   for (unsigned i = 0; i < std::max(1u, impl_->options.io_threads); ++i) {
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   }
+  if (impl_->scheduler) {
+    impl_->scheduler->start([this](const notify::Scheduler::Totals&) { impl_->sender->wake(); });
+    impl_->sender->start();
+  }
+}
+
+std::string App::mail_destination() const {
+  return impl_->sender ? impl_->sender->transport().describe() : std::string("off");
 }
 
 std::uint16_t App::port() const { return impl_->server->port(); }
@@ -127,6 +174,10 @@ std::vector<rules::LoadError> App::reload_rules() {
     }
     impl_->writer->set_rules(std::move(rules));
     impl_->warnings = std::move(warnings);
+    if (impl_->scheduler) {
+      impl_->scheduler->reindex();  // a changed ladder re-plans every open problem
+      impl_->scheduler->wake_for(Instant{});
+    }
     return {};
   } catch (const RulesRejected& e) {
     return e.errors();
@@ -166,6 +217,8 @@ void App::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
   if (impl_->server) impl_->server->stop();
+  if (impl_->scheduler) impl_->scheduler->stop();
+  if (impl_->sender) impl_->sender->stop();
   if (impl_->writer) impl_->writer->stop();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();

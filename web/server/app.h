@@ -13,6 +13,18 @@
 
 namespace qingling::web {
 
+// Where mail goes. With no SMTP URL, messages are written as .eml files to
+// `eml_dir` (default: <data>/outbox).
+struct MailOptions {
+  std::string smtp_url;  // "smtp://127.0.0.1:2525"
+  std::string smtp_user;
+  std::string smtp_password;
+  bool starttls = false;
+  std::string from = "qingling@localhost";
+  std::string from_name;  // default: the campaign's name
+  std::filesystem::path eml_dir;
+};
+
 struct AppOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port
@@ -23,6 +35,8 @@ struct AppOptions {
   unsigned reader_threads = 2;
   const Clock* clock = nullptr;  // null: the system clock; must outlive the App
   ServerLimits limits;           // header, body and idle bounds of the listener
+  MailOptions mail;
+  bool notify = true;  // run the escalation scheduler and the mail sender
 };
 
 // The rule pack did not pass its checks; `errors` says where and why.
@@ -60,6 +74,9 @@ class App {
 
   // Blocks until SIGINT or SIGTERM (reloading the rules on SIGHUP), then stops.
   void run_until_signalled();
+  // Where mail goes ("smtp://…" or "folder …").
+  std::string mail_destination() const;
+
   // Stops accepting, finishes in-flight requests, drains the writer, joins.
   void stop();
 
