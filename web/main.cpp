@@ -343,7 +343,7 @@ int main(int argc, char** argv) {
       }
       simulated = std::make_unique<SimulatedClock>(*start, sandbox_speed);
       serve_options.clock = simulated.get();
-      std::cout << "sandbox: simulated clock from " << format_instant(*start) << " at "
+      std::cerr << "sandbox: simulated clock from " << format_instant(*start) << " at "
                 << sandbox_speed << "x\n";
     }
     return serve(serve_options);

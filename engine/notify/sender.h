@@ -26,7 +26,7 @@ class MailSender {
  public:
   struct Options {
     std::size_t batch = 50;  // messages claimed at a time
-    int max_attempts = 8;    // then given up
+    int max_attempts = 100;  // then given up: about four days with the hourly cap
     std::chrono::milliseconds first_retry{60'000};
     std::chrono::milliseconds max_retry{3'600'000};
     std::chrono::milliseconds max_sleep{30'000};  // real time between checks at most

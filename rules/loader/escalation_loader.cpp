@@ -193,14 +193,16 @@ class LadderReader {
     if (seq->size() == 0) sink_.add(e.value, "expected at least one recipient");
     for (const YAML::Node& item : *seq) {
       NotifyTarget target;
-      YAML::Node unit_node = item;
+      // yaml-cpp's operator= writes through to the node it refers to; reset rebinds.
+      YAML::Node unit_node;
+      unit_node.reset(item);
       std::optional<std::vector<Located>> roles;
       if (item.IsMap()) {
         MapReader m(item, {"unit", "roles"}, sink_);
         const Entry unit = m.need("unit");
         if (!unit.found) continue;
-        unit_node = unit.value;
         roles = read_code_list(m.get("roles"), sink_);
+        unit_node.reset(unit.value);
       }
       const Entry unit_entry{unit_node, unit_node, true};
       const std::string expected = "a unit relative to the problem: " + expected_list(kRelations);

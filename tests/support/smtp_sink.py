@@ -34,7 +34,9 @@ MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 class Sink:
     def __init__(self, folder):
         self.folder = folder
-        self.count = 0
+        # A sink started again on the same folder numbers on after what is there.
+        numbers = [int(n[:6]) for n in os.listdir(folder) if n.endswith(".eml") and n[:6].isdigit()]
+        self.count = max(numbers, default=0)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()

@@ -1,5 +1,7 @@
 #include "web/api/views.h"
 
+#include <cstdio>
+
 #include "engine/codec/json_codec.h"
 
 namespace qingling::web {
@@ -64,6 +66,43 @@ json::array strings(const std::vector<std::string>& items) {
   json::array out;
   for (const auto& s : items) out.emplace_back(s);
   return out;
+}
+
+std::string clock_time(std::chrono::minutes m) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(m.count() / 60),
+                static_cast<int>(m.count() % 60));
+  return text;
+}
+
+json::object escalation_json(const Escalation& e) {
+  json::array steps;
+  for (const EscalationStep& s : e.steps) {
+    json::object o{{"code", s.code}, {"name", s.name}};
+    static constexpr const char* kAnchors[] = {"before", "at", "after"};
+    o["anchor"] = kAnchors[static_cast<int>(s.anchor)];
+    if (s.hours != 0) {
+      o["hours"] = s.hours;
+    } else {
+      o["days"] = s.days;
+      o["unit"] = codec::to_string(s.unit);
+    }
+    o["repeat_days"] = s.repeat_days ? json::value(*s.repeat_days) : nullptr;
+    o["level"] = s.level ? json::value(to_string(*s.level)) : nullptr;
+    json::array notify;
+    for (const NotifyTarget& t : s.notify) {
+      notify.emplace_back(json::object{{"unit", to_string(t.unit)}, {"roles", strings(t.roles)}});
+    }
+    o["notify"] = std::move(notify);
+    o["categories"] = strings(s.categories);
+    o["severities"] = strings(s.severities);
+    o["states"] = strings(s.states);
+    steps.emplace_back(std::move(o));
+  }
+  return json::object{{"working_hours", json::object{{"start", clock_time(e.hours.start)},
+                                                     {"end", clock_time(e.hours.end)}}},
+                      {"digest_window_minutes", e.digest_window.count()},
+                      {"steps", std::move(steps)}};
 }
 
 }  // namespace
@@ -215,6 +254,7 @@ json::object rules_json(const RuleSet& rules) {
     deadlines.emplace_back(std::move(d));
   }
   o["deadlines"] = std::move(deadlines);
+  o["escalation"] = escalation_json(rules.escalation);
   if (rules.has_calendar) {
     o["calendar"] = json::object{{"first_year", rules.calendar.first_year()},
                                  {"last_year", rules.calendar.last_year()}};
