@@ -46,6 +46,7 @@ class ApiTest : public ::testing::Test {
     options.rules_dir = pack_dir();
     options.clock = &clock_;
     options.limits = limits_;
+    configure(options);
     app_ = std::make_unique<web::App>(options);
     add_user("supervisor", "cc", "supervisor");
     add_user("inspector", "cc.c01", "inspector");
@@ -54,6 +55,9 @@ class ApiTest : public ::testing::Test {
     add_user("supervisor-c02", "cc.c02", "supervisor");
     app_->start();
   }
+
+  // A fixture's own options (mail, ...), set before the server is built.
+  virtual void configure(web::AppOptions& options) { (void)options; }
 
   // The rule pack the server runs; the demo pack unless a test copies it.
   virtual std::filesystem::path pack_dir() const { return demo_pack(); }
@@ -64,7 +68,8 @@ class ApiTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void add_user(const std::string& name, const std::string& unit, const std::string& role) {
+  void add_user(const std::string& name, const std::string& unit, const std::string& role,
+                const std::string& email = "") {
     auto db = store::open_sqlite(dir_ / "qingling.db");
     auto backend = db->open_writer();
     backend->begin();
@@ -72,6 +77,7 @@ class ApiTest : public ::testing::Test {
     user.name = name;
     user.unit = unit;
     user.roles = {role};
+    user.email = email;
     auto token = store::add_user(*backend, user,
                                  {"admin", "supervisor", "inspector", "responsible"}, clock_.now());
     ASSERT_TRUE(token.has_value()) << token.error().detail;

@@ -146,6 +146,13 @@ void App::start() {
   }
 }
 
+std::size_t App::run_escalations_now() {
+  if (!impl_->scheduler) return 0;
+  const std::size_t fired = impl_->scheduler->run_once().fired;
+  if (impl_->sender) impl_->sender->wake();
+  return fired;
+}
+
 std::string App::mail_destination() const {
   return impl_->sender ? impl_->sender->transport().describe() : std::string("off");
 }
