@@ -153,12 +153,26 @@ struct WorkingHours {
   std::chrono::minutes end{17 * 60 + 30};
 };
 
+// The weekly report (周报): when it is mailed, to whom, and how child units
+// are ranked. Each recipient gets its own jurisdiction's report.
+struct WeeklyReportRules {
+  bool mailed = false;
+  std::chrono::weekday day = std::chrono::Monday;
+  std::chrono::minutes at{8 * 60 + 30};  // local time
+  std::vector<std::string> roles = {"supervisor"};
+  std::string requirements;               // 工作要求, the closing section
+  bool red_flag_needs_no_red = true;      // 流动红旗 to rank 1 only without a red problem
+  bool yellow_card_below_average = true;  // 黄牌 to the last when below the average rate
+  bool yellow_card_any_red = true;        //   or when it holds a red problem
+};
+
 struct Escalation {
   WorkingHours hours;
   // Messages to one recipient falling due within one window go out as one digest.
   std::chrono::minutes digest_window{60};
   std::vector<EscalationStep> steps;
   std::vector<CountTrigger> counts;
+  WeeklyReportRules weekly_report;
 };
 
 struct Campaign {

@@ -56,6 +56,10 @@ void Scheduler::start(std::function<void(const Totals&)> after_pass) {
   thread_ = std::thread([this] { loop(); });
 }
 
+void Scheduler::also_run(std::function<std::optional<Instant>()> task) {
+  tasks_.push_back(std::move(task));
+}
+
 void Scheduler::wake_for(Instant at) {
   std::lock_guard lock(mutex_);
   if (!timer_ || at < *timer_) {
@@ -83,6 +87,10 @@ void Scheduler::loop() {
     Totals totals;
     try {
       totals = run_once();
+      for (const auto& task : tasks_) {
+        const std::optional<Instant> next = task();
+        if (next && (!totals.next || *next < *totals.next)) totals.next = next;
+      }
       if (after_pass_) after_pass_(totals);
     } catch (const std::exception&) {
       // The writer is stopping or the database failed: try again after a pause.

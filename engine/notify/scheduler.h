@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "engine/core/time.h"
 #include "engine/store/escalations.h"
@@ -51,6 +52,11 @@ class Scheduler {
   // Runs `run_once` on its own thread whenever something falls due;
   // `after_pass` (may be empty) is called after each pass with its totals.
   void start(std::function<void(const Totals&)> after_pass);
+  // Runs `task` on the thread after each pass; it returns when it next wants
+  // to run (the thread wakes for the earlier of that and the ladder). Add
+  // before start.
+  void also_run(std::function<std::optional<Instant>()> task);
+
   // A write set an escalation time: wake earlier if it is before the timer.
   void wake_for(Instant at);
   void stop();
@@ -65,6 +71,7 @@ class Scheduler {
   const Clock& clock_;
   Options options_;
   std::function<void(const Totals&)> after_pass_;
+  std::vector<std::function<std::optional<Instant>()>> tasks_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -227,6 +228,45 @@ class SqliteReadView final : public ReadView {
     s.bind(":to", sqlite::to_millis(to));
     std::vector<Issue> out;
     while (s.executeStep()) out.push_back(codec::decode_issue(s.getColumn(0).getString()));
+    return out;
+  }
+
+  void scan_histories(const std::string& jurisdiction, Instant before,
+                      const std::function<void(std::vector<Event>&&)>& visit) override {
+    SQLite::Statement s(db_, std::string(R"(SELECT e.issue_id, e.version, e.type, e.actor, e.at,
+                                                   e.pack_version, e.payload
+                                            FROM events e JOIN issues ON issues.id = e.issue_id
+                                            WHERE )") +
+                                 kInJurisdiction +
+                                 " AND e.at < :before ORDER BY e.issue_id, e.version");
+    const std::string jpath = path_of(jurisdiction);
+    s.bind(":jp", jpath);
+    s.bind(":jq", upper_bound_of(jpath));
+    s.bind(":before", format_instant(before));
+    std::vector<Event> history;
+    while (s.executeStep()) {
+      Event e = event_from_row(s);
+      if (!history.empty() && history.back().issue_id != e.issue_id) {
+        visit(std::move(history));
+        history.clear();
+      }
+      history.push_back(std::move(e));
+    }
+    if (!history.empty()) visit(std::move(history));
+  }
+
+  std::vector<User> users_with_roles(const std::vector<std::string>& roles) override {
+    SQLite::Statement s(db_,
+                        "SELECT id, name, display_name, unit, roles, email FROM users "
+                        "WHERE email != '' ORDER BY id");
+    std::vector<User> out;
+    while (s.executeStep()) {
+      User u = user_from_row(s);
+      const bool holds = std::any_of(roles.begin(), roles.end(), [&](const std::string& r) {
+        return std::find(u.roles.begin(), u.roles.end(), r) != u.roles.end();
+      });
+      if (holds) out.push_back(std::move(u));
+    }
     return out;
   }
 

@@ -145,6 +145,12 @@ class ReadView {
   // Problems whose next escalation falls in [from, to), for the forecast.
   virtual std::vector<Issue> escalating_between(Instant from, Instant to,
                                                 const std::string& jurisdiction) = 0;
+  // The whole history of every problem in `jurisdiction` (as it stands now),
+  // events before `before` only, one problem at a time in id order.
+  virtual void scan_histories(const std::string& jurisdiction, Instant before,
+                              const std::function<void(std::vector<Event>&&)>& visit) = 0;
+  // Users holding any of `roles` who have an e-mail address.
+  virtual std::vector<User> users_with_roles(const std::vector<std::string>& roles) = 0;
   virtual OutboxPage outbox(const OutboxQuery& query) = 0;
   virtual std::optional<OutboxMessage> outbox_message(std::int64_t id) = 0;
 };

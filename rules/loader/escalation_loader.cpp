@@ -57,7 +57,7 @@ class LadderReader {
       : sink_(sink), has_calendar_(has_calendar), rules_(rules) {}
 
   void read(const YAML::Node& root) {
-    MapReader top(root, {"working_hours", "digest_window", "steps"}, sink_);
+    MapReader top(root, {"working_hours", "digest_window", "steps", "weekly_report"}, sink_);
     if (!top.ok()) return;
     read_working_hours(top.get("working_hours"));
     const Entry window = top.get("digest_window");
@@ -71,6 +71,7 @@ class LadderReader {
         }
       }
     }
+    read_weekly_report(top.get("weekly_report"));
     std::optional<YAML::Node> steps = read_sequence(top.need("steps"), sink_);
     if (!steps) return;
     FirstSeen codes("step code");
@@ -92,6 +93,46 @@ class LadderReader {
     }
     if (start) rules_.escalation.hours.start = *start;
     if (end) rules_.escalation.hours.end = *end;
+  }
+
+  void read_weekly_report(const Entry& e) {
+    std::optional<YAML::Node> node = read_mapping(e, sink_);
+    if (!node) return;
+    MapReader m(*node, {"day", "at", "to", "requirements", "ranking"}, sink_);
+    if (!m.ok()) return;
+    WeeklyReportRules& w = rules_.escalation.weekly_report;
+    w.mailed = true;
+    static constexpr const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                            "thursday", "friday", "saturday"};
+    if (auto day = read_choice(
+            m.need("day"), {kDays[0], kDays[1], kDays[2], kDays[3], kDays[4], kDays[5], kDays[6]},
+            sink_)) {
+      w.day = std::chrono::weekday{static_cast<unsigned>(*day)};
+    }
+    if (auto at = read_clock_time(m.need("at"), sink_)) w.at = *at;
+    if (std::optional<YAML::Node> to = read_mapping(m.get("to"), sink_)) {
+      MapReader t(*to, {"roles"}, sink_);
+      if (auto roles = read_code_list(t.need("roles"), sink_)) {
+        w.roles.clear();
+        for (const Located& r : *roles) {
+          if (!rules_.has_role(r.text)) {
+            sink_.add(r.mark, "unknown role '" + r.text +
+                                  "'; expected one of: " + expected_list(rules_.roles));
+          }
+          w.roles.push_back(r.text);
+        }
+      }
+    }
+    w.requirements = read_string(m.get("requirements"), sink_).value_or("");
+    if (std::optional<YAML::Node> ranking = read_mapping(m.get("ranking"), sink_)) {
+      MapReader r(*ranking,
+                  {"red_flag_needs_no_red", "yellow_card_below_average", "yellow_card_any_red"},
+                  sink_);
+      w.red_flag_needs_no_red = read_bool(r.get("red_flag_needs_no_red"), sink_).value_or(true);
+      w.yellow_card_below_average =
+          read_bool(r.get("yellow_card_below_average"), sink_).value_or(true);
+      w.yellow_card_any_red = read_bool(r.get("yellow_card_any_red"), sink_).value_or(true);
+    }
   }
 
   void read_step(const YAML::Node& node, FirstSeen& codes) {

@@ -128,12 +128,19 @@ TEST_F(NotifyApi, AdminsSeeTheOutboxAndRetryAGivenUpMessage) {
 
   auto given_up = as("admin").get("/api/v1/outbox?state=given_up");
   ASSERT_EQ(given_up.status, 200u) << given_up.body;
-  const auto& items = given_up.json().at("items").as_array();
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items.at(0).at("recipient"), "reject-chen@chengchuan.example");
-  EXPECT_NE(std::string(items.at(0).at("last_error").as_string()).find("550"), std::string::npos);
+  // The bulletin for the refused supervisor, and the weekly report of the
+  // Monday the clock passed, to the same address.
+  std::map<std::string, boost::json::value> by_kind;
+  for (const auto& m : given_up.json().at("items").as_array()) {
+    by_kind[std::string(m.at("kind").as_string())] = m;
+  }
+  ASSERT_EQ(by_kind.size(), 2u) << given_up.body;
+  ASSERT_TRUE(by_kind.count("report"));
+  const auto& refused = by_kind.at("escalation");
+  EXPECT_EQ(refused.at("recipient"), "reject-chen@chengchuan.example");
+  EXPECT_NE(std::string(refused.at("last_error").as_string()).find("550"), std::string::npos);
   const std::string retry =
-      "/api/v1/outbox/" + std::to_string(items.at(0).at("id").as_int64()) + "/retry";
+      "/api/v1/outbox/" + std::to_string(refused.at("id").as_int64()) + "/retry";
   auto sent = as("admin").get("/api/v1/outbox?state=sent");
   // One digest each: 东溪镇 (three steps) and 望岭区 (two), fired in the same pass.
   const auto& delivered = sent.json().at("items").as_array();
@@ -156,6 +163,49 @@ TEST_F(NotifyApi, AdminsSeeTheOutboxAndRetryAGivenUpMessage) {
   EXPECT_EQ(retried.json().at("attempts"), 0);
   EXPECT_EQ(as("admin").request("POST", retry).status, 409u);  // not given up now
   EXPECT_EQ(as("admin").request("POST", "/api/v1/outbox/999/retry").status, 404u);
+}
+
+TEST_F(NotifyApi, TheWeeklyReportIsTheSameWheneverAPastWeekIsAsked) {
+  const std::int64_t id = assigned();
+  clock_.set(*parse_instant("2026-10-06T02:00:00Z"));  // the next week, during the holiday
+  auto w40 = as("supervisor").get("/api/v1/reports/weekly?week=2026-W40");
+  ASSERT_EQ(w40.status, 200u) << w40.body;
+  const auto& totals = w40.json().at("totals");
+  EXPECT_EQ(totals.at("total"), 1);
+  EXPECT_EQ(totals.at("new"), 1);
+  EXPECT_EQ(totals.at("cleared"), 0);
+  EXPECT_EQ(w40.json().at("week"), "2026-W40");
+
+  // Later events change later weeks only.
+  clock_.set(*parse_instant("2026-10-23T01:00:00Z"));
+  app_->run_escalations_now();
+  act("supervisor", id, "extend", 5,
+      {{"fields", {{"deadline", "2026-11-30"}, {"reason", "汛期停工"}}}});
+  auto again = as("supervisor").get("/api/v1/reports/weekly?week=2026-W40");
+  EXPECT_EQ(again.body, w40.body);
+  auto w43 = as("supervisor").get("/api/v1/reports/weekly?week=2026-W43&unit=cc.c01");
+  ASSERT_EQ(w43.status, 200u) << w43.body;
+  EXPECT_EQ(w43.json().at("unit").at("code"), "cc.c01");
+
+  auto html =
+      as("supervisor")
+          .request("GET", "/api/v1/reports/weekly?week=2026-W40", "", {{"Accept", "text/html"}});
+  EXPECT_EQ(html.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(html.body.find("一、总体情况"), std::string::npos);
+  EXPECT_NE(html.body.find("2026年第40周"), std::string::npos);
+
+  const auto field_of = [](const HttpResult& r) {
+    return std::string(r.json().at("errors").at(0).at("field").as_string());
+  };
+  auto bad_week = as("supervisor").get("/api/v1/reports/weekly?week=2026-48");
+  EXPECT_EQ(bad_week.status, 422u);
+  EXPECT_EQ(field_of(bad_week), "week");
+  auto future = as("supervisor").get("/api/v1/reports/weekly?week=2027-W02");
+  EXPECT_EQ(future.status, 422u);
+  EXPECT_EQ(field_of(future), "week");
+  auto unknown = as("supervisor").get("/api/v1/reports/weekly?unit=cc.c99");
+  EXPECT_EQ(field_of(unknown), "unit");
+  EXPECT_EQ(as("supervisor-c02").get("/api/v1/reports/weekly?unit=cc").status, 403u);
 }
 
 }  // namespace

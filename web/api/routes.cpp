@@ -36,6 +36,7 @@ const Route kRoutes[] = {
     {http::verb::get, "/api/v1/categories", list_categories},
     {http::verb::get, "/api/v1/rules", get_rules},
     {http::verb::get, "/api/v1/calendar/add", calendar_add, false},
+    {http::verb::get, "/api/v1/reports/weekly", weekly_report},
     {http::verb::get, "/api/v1/forecast", get_forecast},
     {http::verb::get, "/api/v1/outbox", list_outbox},
     {http::verb::post, "/api/v1/outbox/{id}/retry", retry_outbox},

@@ -9,6 +9,7 @@
 #include "engine/mail/transport.h"
 #include "engine/notify/scheduler.h"
 #include "engine/notify/sender.h"
+#include "engine/notify/weekly.h"
 #include "engine/store/accounts.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
@@ -62,6 +63,7 @@ struct App::Impl {
   std::unique_ptr<store::Writer> writer;
   std::unique_ptr<notify::Scheduler> scheduler;
   std::unique_ptr<notify::MailSender> sender;
+  std::unique_ptr<notify::WeeklyMailer> weekly;
   std::unique_ptr<ReaderPool> readers;
   net::io_context ioc;
   std::unique_ptr<Api> api;
@@ -116,6 +118,8 @@ struct App::Impl {
                                                     mail_options);
       sender->set_horizon([this] { return scheduler->caught_up_until(); });
       sender->recover();
+      weekly = std::make_unique<notify::WeeklyMailer>(*db, *writer, clock);
+      scheduler->also_run([this] { return weekly->tick(); });
     }
     readers = std::make_unique<ReaderPool>(*db, options.reader_threads);
     Services services{*writer, *readers, clock, options.data_dir / "evidence"};
@@ -149,6 +153,7 @@ void App::start() {
 std::size_t App::run_escalations_now() {
   if (!impl_->scheduler) return 0;
   const std::size_t fired = impl_->scheduler->run_once().fired;
+  if (impl_->weekly) impl_->weekly->tick();
   if (impl_->sender) impl_->sender->wake();
   return fired;
 }

@@ -74,8 +74,9 @@ class App {
 
   // Blocks until SIGINT or SIGTERM (reloading the rules on SIGHUP), then stops.
   void run_until_signalled();
-  // Fires every ladder step due now, as the timer would when it wakes;
-  // returns the steps fired. Blocks until durable.
+  // Fires every ladder step due now and mails a weekly report that is due,
+  // as the timer would when it wakes; returns the steps fired. Blocks until
+  // durable.
   std::size_t run_escalations_now();
 
   // Where mail goes ("smtp://…" or "folder …").

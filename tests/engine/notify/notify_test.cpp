@@ -16,6 +16,7 @@
 #include "engine/mail/transport.h"
 #include "engine/notify/scheduler.h"
 #include "engine/notify/sender.h"
+#include "engine/notify/weekly.h"
 #include "engine/store/accounts.h"
 #include "engine/store/commands.h"
 #include "engine/store/store.h"
@@ -62,6 +63,8 @@ RuleSet ladder_rules() {
   r.escalation.steps[2].level = Level::Yellow;
   r.escalation.steps[3].level = Level::Red;
   r.escalation.steps[3].repeat_days = 7;
+  r.escalation.weekly_report.mailed = true;  // Mondays 08:30 to supervisors
+  r.escalation.weekly_report.requirements = "按期整改。";
   return r;
 }
 
@@ -362,6 +365,43 @@ TEST_F(Notify, AMessageHalfSentWhenTheProcessDiedIsSentAgainAfterRestart) {
   ASSERT_EQ(wire.sent.size(), 1u);
   EXPECT_EQ(outbox("sent").size(), 1u);
   EXPECT_EQ(sender.run_once().sent, 0u);  // and only once
+}
+
+TEST_F(Notify, TheWeeklyReportIsMailedOncePerRunAndOnlyTheLatestAfterDowntime) {
+  assigned("问题一");
+  WeeklyMailer weekly(*db_, *writer_, clock_);
+  // A first start marks the latest run (Mon 10-06 08:30) done without mailing it.
+  EXPECT_EQ(weekly.tick(), instant_of("2025-10-13T00:30:00Z"));
+  EXPECT_EQ(weekly.sent(), 0u);
+
+  clock_.set(instant_of("2025-10-13T00:30:00Z"));
+  EXPECT_EQ(weekly.tick(), instant_of("2025-10-20T00:30:00Z"));
+  EXPECT_EQ(weekly.sent(), 1u);  // the one supervisor with an address
+  weekly.tick();
+  EXPECT_EQ(weekly.sent(), 1u);  // never twice for one run
+  auto reports = outbox("pending");
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].kind, "report");
+  EXPECT_EQ(reports[0].recipient, kCitySupervisor);
+  const store::OutboxItem& item = reports[0].items.at(0);
+  EXPECT_EQ(item.subject.rfind("【澄川市整改周报】2025年第41周（10月6日—10月12日）· 澄川市", 0), 0u)
+      << item.subject;
+  EXPECT_NE(item.text.find("按期整改。"), std::string::npos);
+  EXPECT_NE(item.html.find("<table"), std::string::npos);
+
+  // Down for three weeks: one report, for the week before the latest run.
+  clock_.set(instant_of("2025-11-05T02:00:00Z"));
+  weekly.tick();
+  EXPECT_EQ(weekly.sent(), 2u);
+  reports = outbox("pending");
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_NE(reports[0].items.at(0).subject.find("2025年第44周"), std::string::npos)
+      << reports[0].items.at(0).subject;
+  // A restart does not send it again.
+  reopen();
+  WeeklyMailer again(*db_, *writer_, clock_);
+  again.tick();
+  EXPECT_EQ(again.sent(), 0u);
 }
 
 }  // namespace

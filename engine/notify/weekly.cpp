@@ -1,0 +1,111 @@
+#include "engine/notify/weekly.h"
+
+#include <map>
+
+#include "engine/core/escalation.h"
+#include "engine/report/render.h"
+
+namespace qingling::notify {
+namespace {
+
+constexpr const char* kLastRunKey = "weekly_report_run";
+
+report::RankingRules ranking_of(const WeeklyReportRules& w) {
+  return {w.red_flag_needs_no_red, w.yellow_card_below_average, w.yellow_card_any_red};
+}
+
+}  // namespace
+
+report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rules,
+                                      const UnitTree& units, const std::string& unit,
+                                      report::IsoWeek week) {
+  const Instant end =
+      rules.zone.at_local(report::sunday_of(week) + std::chrono::days{1}, std::chrono::minutes{0});
+  std::vector<std::vector<Event>> histories;
+  view.scan_histories(unit, end,
+                      [&](std::vector<Event>&& h) { histories.push_back(std::move(h)); });
+  const WeeklyReportRules& w = rules.escalation.weekly_report;
+  return report::weekly_report(
+      report::ReportInput{rules, units, unit, week, histories, ranking_of(w), w.requirements});
+}
+
+report::IsoWeek reported_week(Instant at, const RuleSet& rules) {
+  return report::iso_week_of(rules.zone.local_date(at) - std::chrono::days{1});
+}
+
+std::optional<Instant> latest_report_run(const RuleSet& rules, Instant now) {
+  const WeeklyReportRules& w = rules.escalation.weekly_report;
+  if (!w.mailed) return std::nullopt;
+  Date day = rules.zone.local_date(now);
+  for (int i = 0; i < 8; ++i, day -= std::chrono::days{1}) {
+    if (std::chrono::weekday{day} != w.day) continue;
+    const Instant at = rules.zone.at_local(day, w.at);
+    if (at <= now) return at;
+  }
+  return std::nullopt;
+}
+
+std::optional<Instant> next_report_run(const RuleSet& rules, Instant now) {
+  const WeeklyReportRules& w = rules.escalation.weekly_report;
+  if (!w.mailed) return std::nullopt;
+  Date day = rules.zone.local_date(now);
+  for (int i = 0; i < 8; ++i, day += std::chrono::days{1}) {
+    if (std::chrono::weekday{day} != w.day) continue;
+    const Instant at = rules.zone.at_local(day, w.at);
+    if (at > now) return at;
+  }
+  return std::nullopt;
+}
+
+WeeklyMailer::WeeklyMailer(store::Database& db, store::Writer& writer, const Clock& clock)
+    : db_(db), writer_(writer), clock_(clock) {}
+
+std::optional<Instant> WeeklyMailer::tick() {
+  const std::shared_ptr<const RuleSet> rules = writer_.rules();
+  const Instant now = clock_.now();
+  const std::optional<Instant> run = latest_report_run(*rules, now);
+  const std::optional<Instant> next = next_report_run(*rules, now);
+  if (!run) return next;
+  const std::string key = format_instant(*run);
+
+  std::string done;
+  writer_.run_job([&](store::WriteBackend& backend, const store::WriteContext&) {
+    done = backend.meta(kLastRunKey);
+    if (done.empty()) backend.set_meta(kLastRunKey, key);  // a first start sends nothing old
+  });
+  if (done.empty() || done >= key) return next;
+
+  // Build every report on a read connection, outside the writer.
+  auto view = db_.open_reader();
+  const std::shared_ptr<const UnitTree> units = writer_.units();
+  const report::IsoWeek week = reported_week(*run, *rules);
+  const Instant slot = next_working_moment(*run, *rules);
+  std::map<std::string, store::OutboxItem> by_unit;
+  std::vector<store::Notification> mail;
+  for (const store::User& user : view->users_with_roles(rules->escalation.weekly_report.roles)) {
+    if (units->find(user.unit) == nullptr) continue;
+    auto it = by_unit.find(user.unit);
+    if (it == by_unit.end()) {
+      const report::WeeklyReport r = weekly_report_of(*view, *rules, *units, user.unit, week);
+      store::OutboxItem item;
+      item.step = "weekly_report";
+      item.subject = report::report_subject(r);
+      item.text = report::report_text(r);
+      item.html = report::report_html(r);
+      it = by_unit.emplace(user.unit, std::move(item)).first;
+    }
+    mail.push_back({user.email, user.display_name.empty() ? user.name : user.display_name, "report",
+                    slot, it->second});
+  }
+  std::size_t written = 0;
+  writer_.run_job([&](store::WriteBackend& backend, const store::WriteContext& ctx) {
+    if (backend.meta(kLastRunKey) >= key) return;  // done meanwhile
+    for (const store::Notification& n : mail) backend.enqueue(n, ctx.now);
+    backend.set_meta(kLastRunKey, key);
+    written = mail.size();
+  });
+  sent_ += written;
+  return next;
+}
+
+}  // namespace qingling::notify
