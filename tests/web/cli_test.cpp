@@ -184,3 +184,77 @@ TEST_F(CliTest, RulesCheckPrintsASummaryOrEveryErrorWithItsPlace) {
 
 }  // namespace
 }  // namespace qingling::testing
+
+namespace qingling::testing {
+namespace {
+
+class CliLadderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("qingling-cli-ladder-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliLadderTest, SimulateListsWhatFallsDueAndChangesNothing) {
+  // A sandbox two weeks back, so that the problem's ladder lies ahead of "now".
+  {
+    Server server(dir_, {"--port", "0", "--data", dir_.string(), "--sandbox", "--clock",
+                         "2026-11-02T09:00:00+08:00", "--speed", "1"});
+    ASSERT_NE(server.port(), 0);
+    const auto token = [&](const char* name, const char* role) {
+      auto out = run({"user", "add", "--data", dir_.string(), "--name", name, "--role", role});
+      EXPECT_EQ(out.status, 0) << out.text;
+      return last_line(out.text);
+    };
+    HttpClient client("127.0.0.1", server.port());
+    client.set_token(token("wang", "inspector"));
+    auto created = client.post_json(
+        "/api/v1/issues",
+        {{"title", "饮水安全设施损坏未修复"}, {"category", "C"}, {"unit", "cc.c02.t01"}});
+    ASSERT_EQ(created.status, 201u) << created.body;
+    client.set_token(token("chen", "supervisor"));
+    auto assigned = client.post_json(
+        "/api/v1/issues/" + std::to_string(created.json().at("id").as_int64()) + "/actions/assign",
+        {{"fields", {{"responsible_unit", "cc.c02.t01"}, {"deadline", "2026-11-13"}}}},
+        {{"If-Match", "*"}});
+    ASSERT_EQ(assigned.status, 200u) << assigned.body;
+    EXPECT_EQ(server.terminate(), 0);
+  }
+  const auto before = std::filesystem::file_size(dir_ / "qingling.db");
+  auto out = run(
+      {"simulate", "--data", dir_.string(), "--days", "14", "--at", "2026-11-02T09:00:00+08:00"});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("1 deadline(s) fall due"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("2026-11-13  #1 饮水安全设施损坏未修复"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("2026-11-10 08:30  温馨提示"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("2026-11-13 08:30  工作提醒"), std::string::npos) << out.text;
+  EXPECT_EQ(out.text.find("督查通报"), std::string::npos) << "11-20 lies past 14 days";
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "qingling.db"), before);
+
+  auto narrow = run({"simulate", "--data", dir_.string(), "--days", "30", "--unit", "cc.c01",
+                     "--at", "2026-11-02T09:00:00+08:00"});
+  EXPECT_NE(narrow.text.find("0 ladder step(s) fire"), std::string::npos) << narrow.text;
+  EXPECT_EQ(run({"simulate", "--data", dir_.string(), "--unit", "cc.c99"}).status, 2);
+  EXPECT_NE(run({"simulate", "--data", dir_.string(), "--days", "0"}).status, 0);
+}
+
+TEST_F(CliLadderTest, ClockFlagsAreRefusedOutsideASandbox) {
+  auto out = run(
+      {"serve", "--data", dir_.string(), "--port", "0", "--clock", "2026-11-02T09:00:00+08:00"});
+  EXPECT_EQ(out.status, 2);
+  auto speed = run({"serve", "--data", dir_.string(), "--port", "0", "--speed", "60"});
+  EXPECT_EQ(speed.status, 2);
+  auto bad =
+      run({"serve", "--data", dir_.string(), "--port", "0", "--sandbox", "--clock", "yesterday"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "qingling.db")) << "nothing was started";
+}
+
+}  // namespace
+}  // namespace qingling::testing
