@@ -82,6 +82,7 @@ std::optional<Instant> WeeklyMailer::tick() {
   const Instant slot = next_working_moment(*run, *rules);
   std::map<std::string, store::OutboxItem> by_unit;
   std::vector<store::Notification> mail;
+  std::map<std::string, std::string> talks;  // unit code -> its name: carded two weeks running
   for (const store::User& user : view->users_with_roles(rules->escalation.weekly_report.roles)) {
     if (units->find(user.unit) == nullptr) continue;
     auto it = by_unit.find(user.unit);
@@ -93,14 +94,37 @@ std::optional<Instant> WeeklyMailer::tick() {
       item.text = report::report_text(r);
       item.html = report::report_html(r);
       it = by_unit.emplace(user.unit, std::move(item)).first;
+      for (const report::UnitRanking& u : r.ranking) {
+        if (u.talk) talks.emplace(u.unit.code, u.unit.name);
+      }
     }
     mail.push_back({user.email, user.display_name.empty() ? user.name : user.display_name, "report",
                     slot, it->second});
+  }
+  // The rank trigger: a unit carded two weeks running is told it is listed
+  // for a collective talk (集体谈话), and the listing is in the log.
+  std::vector<std::string> talk_log;
+  const std::string week_text = report::format_iso_week(week);
+  for (const auto& [code, name] : talks) {
+    talk_log.push_back(R"({"unit":")" + code + R"(","week":")" + week_text + R"("})");
+    const Unit* unit = units->find(code);
+    if (unit == nullptr || unit->email.empty()) continue;
+    store::OutboxItem item;
+    item.step = "collective_talk";
+    item.subject = "【集体谈话】" + name + "连续两周被亮黄牌，列入集体谈话名单";
+    item.text = name + "：\n你单位在" + std::to_string(week.year) + "年第" +
+                std::to_string(week.week) +
+                "周及上一周的整改排名中均被亮黄牌，按规定列入集体谈话名单。请主要负责同志"
+                "做好准备，谈话时间另行通知。\n";
+    mail.push_back({unit->email, name, "talk", slot, std::move(item)});
   }
   std::size_t written = 0;
   writer_.run_job([&](store::WriteBackend& backend, const store::WriteContext& ctx) {
     if (backend.meta(kLastRunKey) >= key) return;  // done meanwhile
     for (const store::Notification& n : mail) backend.enqueue(n, ctx.now);
+    for (const std::string& payload : talk_log) {
+      backend.append_log("collective_talk", "scheduler", ctx.now, rules->version, payload);
+    }
     backend.set_meta(kLastRunKey, key);
     written = mail.size();
   });

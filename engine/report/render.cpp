@@ -126,6 +126,7 @@ std::string marks(const UnitRanking& u) {
   std::string out;
   if (u.red_flag) out += kRedFlag;
   if (u.yellow_card) out += kYellowCard;
+  if (u.talk) out += "（连续两周黄牌，列入集体谈话）";
   return out;
 }
 

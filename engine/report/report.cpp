@@ -412,13 +412,15 @@ WeeklyReport weekly_report(const ReportInput& in) {
   count_by_category(now, rules, report);
 
   report.ranking = rank_children(now, in, t.clearance_rate);
-  std::unordered_map<std::string, int> previous_rank;
-  for (const UnitRanking& r : rank_children(then, in, p.clearance_rate)) {
-    previous_rank[r.unit.code] = r.rank;
-  }
+  std::unordered_map<std::string, const UnitRanking*> previous;
+  const std::vector<UnitRanking> last_ranking = rank_children(then, in, p.clearance_rate);
+  for (const UnitRanking& r : last_ranking) previous[r.unit.code] = &r;
   for (UnitRanking& r : report.ranking) {
-    r.previous_rank = previous_rank.at(r.unit.code);
+    const UnitRanking& last = *previous.at(r.unit.code);
+    r.previous_rank = last.rank;
     r.rank_change = r.previous_rank - r.rank;
+    r.previous_yellow_card = last.yellow_card;
+    r.talk = r.yellow_card && last.yellow_card;
   }
 
   list_problems(now, in, current, report);

@@ -160,6 +160,8 @@ struct UnitRanking {
   int rank_change = 0;       // previous_rank − rank: positive when it climbed
   bool red_flag = false;     // 🚩 流动红旗
   bool yellow_card = false;  // 🟨 黄牌
+  bool previous_yellow_card = false;
+  bool talk = false;  // carded two weeks running: listed for a collective talk (集体谈话)
 };
 
 // An open problem past its deadline at the week's end.

@@ -52,7 +52,9 @@ json::array ranking_json(const std::vector<UnitRanking>& ranking) {
                                {"previous_rank", u.previous_rank},
                                {"rank_change", u.rank_change},
                                {"red_flag", u.red_flag},
-                               {"yellow_card", u.yellow_card}});
+                               {"yellow_card", u.yellow_card},
+                               {"previous_yellow_card", u.previous_yellow_card},
+                               {"talk", u.talk}});
   }
   return out;
 }

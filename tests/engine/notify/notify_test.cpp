@@ -73,7 +73,8 @@ std::vector<Unit> units_with_mail() {
           {"cc.c01", "望岭区", "county", "cc", kCounty},
           {"cc.c01.t01", "东溪镇", "township", "cc.c01", "t01@example.cn"},
           {"cc.c01.t01.v001", "杏林村", "village", "cc.c01.t01", kVillage},
-          {"cc.c02", "溪桥县", "county", "cc", ""},
+          {"cc.c02", "溪桥县", "county", "cc", "c02@example.cn"},
+          {"cc.c02.t01", "石坪镇", "township", "cc.c02", ""},
           {"cc.dept.dcs", "市委督查室", "department", "cc", ""}};
 }
 
@@ -153,17 +154,16 @@ class Notify : public ::testing::Test {
   }
 
   // A problem in the village, assigned with deadline Friday 2025-10-17.
-  std::int64_t assigned(const std::string& title, const std::string& deadline = "2025-10-17") {
+  std::int64_t assigned(const std::string& title, const std::string& deadline = "2025-10-17",
+                        const std::string& unit = "cc.c01.t01.v001") {
     const Actor inspector{"wang", "cc", {"inspector"}};
     const Actor supervisor{"chen", "cc", {"supervisor"}};
     auto created = run(store::CreateIssue{
-        IssueDraft{{{"title", title}, {"category", "A"}, {"unit", "cc.c01.t01.v001"}}}, inspector,
-        ""});
-    run(store::TakeAction{
-        created.issue.id,
-        store::kAnyVersion,
-        {"assign", {{"responsible_unit", "cc.c01.t01.v001"}, {"deadline", deadline}}, ""},
-        supervisor});
+        IssueDraft{{{"title", title}, {"category", "A"}, {"unit", unit}}}, inspector, ""});
+    run(store::TakeAction{created.issue.id,
+                          store::kAnyVersion,
+                          {"assign", {{"responsible_unit", unit}, {"deadline", deadline}}, ""},
+                          supervisor});
     return created.issue.id;
   }
 
@@ -402,6 +402,38 @@ TEST_F(Notify, TheWeeklyReportIsMailedOncePerRunAndOnlyTheLatestAfterDowntime) {
   WeeklyMailer again(*db_, *writer_, clock_);
   again.tick();
   EXPECT_EQ(again.sent(), 0u);
+}
+
+TEST_F(Notify, AUnitCardedTwoWeeksRunningIsToldOfTheCollectiveTalk) {
+  clock_.set(instant_of("2025-09-22T02:00:00Z"));
+  assigned("问题二", "2025-10-01", "cc.c02.t01");  // 溪桥县, red from 10-16
+  clock_.set(instant_of("2025-10-09T02:00:00Z"));
+  assigned("问题一");  // 望岭区, due 10-17
+  WeeklyMailer weekly(*db_, *writer_, clock_);
+  for (const char* now : {"2025-10-09T02:00:00Z", "2025-10-16T01:00:00Z", "2025-10-20T00:30:00Z"}) {
+    clock_.set(instant_of(now));
+    scheduler_->run_once();
+    weekly.tick();
+  }
+  ASSERT_FALSE(outbox().empty());
+  for (const auto& m : outbox()) EXPECT_NE(m.kind, "talk") << "carded once only so far";
+
+  clock_.set(instant_of("2025-10-27T00:30:00Z"));  // W43's report: carded in W42 and W43
+  scheduler_->run_once();
+  weekly.tick();
+  std::vector<store::OutboxMessage> talks;
+  for (const auto& m : outbox()) {
+    if (m.kind == "talk") talks.push_back(m);
+  }
+  ASSERT_EQ(talks.size(), 1u);
+  EXPECT_EQ(talks[0].recipient, "c02@example.cn");
+  EXPECT_NE(talks[0].items.at(0).subject.find("溪桥县连续两周被亮黄牌"), std::string::npos);
+  bool logged = false;
+  db_->open_reader()->scan_log([&](const store::LogEntry& e) {
+    if (e.type == "collective_talk") logged = e.payload.find("cc.c02") != std::string::npos;
+    return true;
+  });
+  EXPECT_TRUE(logged);
 }
 
 }  // namespace

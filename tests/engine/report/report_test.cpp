@@ -20,6 +20,7 @@
 //      2 of 5 (1, 8 | 2, 3, 4); overdue 3 (2, 3, 4) of 5 open, 1 red.
 
 #include "engine/report/report.h"
+#include "engine/report/render.h"
 
 #include <algorithm>
 #include <string>
@@ -193,6 +194,35 @@ TEST_F(StandardCampaign, RedFlagToTheFirstAndYellowCardToTheLastRanked) {
     EXPECT_FALSE(row_of(report_, code).red_flag) << code;
     EXPECT_FALSE(row_of(report_, code).yellow_card) << code;
   }
+}
+
+TEST_F(StandardCampaign, TheTalkListFollowsTheCardsOfBothWeeks) {
+  const WeeklyReport last_week = log_.report("2025-W46");
+  for (const UnitRanking& u : report_.ranking) {
+    EXPECT_EQ(u.previous_yellow_card, row_of(last_week, u.unit.code).yellow_card) << u.unit.code;
+    EXPECT_EQ(u.talk, u.yellow_card && u.previous_yellow_card) << u.unit.code;
+  }
+  // The card moved from c03 (W46) to c02 (W47): nobody carded twice.
+  EXPECT_TRUE(row_of(last_week, "cc.c03").yellow_card);
+  EXPECT_TRUE(row_of(report_, "cc.c02").yellow_card);
+  EXPECT_EQ(report_text(report_).find("集体谈话"), std::string::npos);
+}
+
+// A county holding the yellow card two weeks running is listed for a
+// collective talk (集体谈话).
+TEST(Ranking, ACardTwoWeeksRunningListsTheUnitForATalk) {
+  CampaignLog log;
+  log.cleared("cc.c01", "2025-12-31", "2025-11-03");
+  const auto id = log.create("长期未整改", "B", "cc.c02", "2025-11-03");
+  log.assign(id, "cc.c02", "2025-11-05", "2025-11-03");
+  const WeeklyReport r = log.report("2025-W47");
+  const UnitRanking& c02 = row_of(r, "cc.c02");
+  EXPECT_TRUE(c02.yellow_card);
+  EXPECT_TRUE(c02.previous_yellow_card);
+  EXPECT_TRUE(c02.talk);
+  EXPECT_FALSE(row_of(r, "cc.c01").talk);
+  EXPECT_NE(report_text(r).find("连续两周黄牌，列入集体谈话"), std::string::npos);
+  EXPECT_EQ(to_json(r).at("ranking").as_array().at(1).at("talk").as_bool(), true);
 }
 
 TEST_F(StandardCampaign, RankChangesAgainstThePreviousWeek) {
