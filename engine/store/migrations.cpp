@@ -106,15 +106,15 @@ ALTER TABLE issues ADD COLUMN next_escalation_at INTEGER;
 CREATE INDEX issues_next_escalation ON issues(next_escalation_at)
   WHERE next_escalation_at IS NOT NULL;
 
--- Messages for the mail sender: one row per recipient, kind and digest slot,
--- listing its items (JSON). Times in ms since the epoch, UTC.
+-- Messages for the mail sender: one row per recipient, kind and digest slot;
+-- its items (JSON, one row each) in outbox_items. Times in ms since the
+-- epoch, UTC.
 CREATE TABLE outbox (
   id              INTEGER PRIMARY KEY,
   recipient       TEXT NOT NULL,
   recipient_name  TEXT NOT NULL,
   kind            TEXT NOT NULL,
   slot            INTEGER NOT NULL,
-  items           TEXT NOT NULL,
   state           TEXT NOT NULL DEFAULT 'pending',
   attempts        INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
@@ -125,6 +125,11 @@ CREATE TABLE outbox (
 CREATE UNIQUE INDEX outbox_open_digest ON outbox(recipient, kind, slot) WHERE state = 'pending';
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state IN ('pending', 'failed');
 CREATE INDEX outbox_state ON outbox(state, id);
+CREATE TABLE outbox_items (
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+  item      TEXT NOT NULL
+);
+CREATE INDEX outbox_items_message ON outbox_items(outbox_id);
 
 -- Small facts about the database itself (which pack the escalation index
 -- was computed under).

@@ -8,8 +8,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* kColumns =
-    "id, recipient, recipient_name, kind, slot, items, state, attempts, next_attempt_at, "
-    "last_error, created_at, sent_at";
+    "id, recipient, recipient_name, kind, slot, state, attempts, next_attempt_at, last_error, "
+    "created_at, sent_at";
 
 std::string encode_item(const OutboxItem& item) {
   json::object o{{"issue_id", item.issue_id},
@@ -26,11 +26,10 @@ std::string string_at(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string{};
 }
 
-std::vector<OutboxItem> decode_items(const std::string& text) {
-  std::vector<OutboxItem> out;
+OutboxItem decode_item(const std::string& text) {
   const json::value parsed = json::parse(text);
-  for (const json::value& v : parsed.as_array()) {
-    const json::object& o = v.as_object();
+  const json::object& o = parsed.as_object();
+  {
     OutboxItem item;
     item.issue_id = o.at("issue_id").to_number<std::int64_t>();
     item.step = string_at(o, "step");
@@ -38,11 +37,19 @@ std::vector<OutboxItem> decode_items(const std::string& text) {
     item.text = string_at(o, "text");
     item.html = string_at(o, "html");
     item.late_minutes = o.at("late_minutes").to_number<int>();
-    out.push_back(std::move(item));
+    return item;
   }
+}
+
+std::vector<OutboxItem> items_of(SQLite::Database& db, std::int64_t id) {
+  SQLite::Statement s(db, "SELECT item FROM outbox_items WHERE outbox_id = ? ORDER BY rowid");
+  s.bind(1, id);
+  std::vector<OutboxItem> out;
+  while (s.executeStep()) out.push_back(decode_item(s.getColumn(0).getString()));
   return out;
 }
 
+// A message without its items (see with_items).
 OutboxMessage message_from_row(SQLite::Statement& s) {
   OutboxMessage m;
   m.id = s.getColumn(0).getInt64();
@@ -50,14 +57,18 @@ OutboxMessage message_from_row(SQLite::Statement& s) {
   m.recipient_name = s.getColumn(2).getString();
   m.kind = s.getColumn(3).getString();
   m.slot = from_millis(s.getColumn(4).getInt64());
-  m.items = decode_items(s.getColumn(5).getString());
-  m.state = s.getColumn(6).getString();
-  m.attempts = s.getColumn(7).getInt();
-  m.next_attempt_at = from_millis(s.getColumn(8).getInt64());
-  m.last_error = s.getColumn(9).getString();
-  m.created_at = from_millis(s.getColumn(10).getInt64());
-  if (!s.getColumn(11).isNull()) m.sent_at = from_millis(s.getColumn(11).getInt64());
+  m.state = s.getColumn(5).getString();
+  m.attempts = s.getColumn(6).getInt();
+  m.next_attempt_at = from_millis(s.getColumn(7).getInt64());
+  m.last_error = s.getColumn(8).getString();
+  m.created_at = from_millis(s.getColumn(9).getInt64());
+  if (!s.getColumn(10).isNull()) m.sent_at = from_millis(s.getColumn(10).getInt64());
   return m;
+}
+
+std::vector<OutboxMessage> with_items(SQLite::Database& db, std::vector<OutboxMessage> messages) {
+  for (OutboxMessage& m : messages) m.items = items_of(db, m.id);
+  return messages;
 }
 
 std::optional<Instant> first_time(SQLite::Database& db, const char* sql) {
@@ -73,39 +84,40 @@ Instant from_millis(std::int64_t ms) { return Instant{std::chrono::milliseconds{
 
 std::optional<Instant> earliest_escalation(SQLite::Database& db) {
   // The condition lets SQLite answer from the partial index, not a table scan.
-  return first_time(db, "SELECT MIN(next_escalation_at) FROM issues "
-                        "WHERE next_escalation_at IS NOT NULL");
+  return first_time(db,
+                    "SELECT MIN(next_escalation_at) FROM issues "
+                    "WHERE next_escalation_at IS NOT NULL");
 }
 
 void enqueue(SQLite::Database& db, const Notification& n, Instant now) {
-  const std::string item = encode_item(n.item);
   SQLite::Statement find(
       db,
       "SELECT id FROM outbox WHERE recipient = ? AND kind = ? AND slot = ? AND state = 'pending'");
   find.bind(1, n.recipient);
   find.bind(2, n.kind);
   find.bind(3, to_millis(n.slot));
+  std::int64_t id = 0;
   if (find.executeStep()) {
-    SQLite::Statement add(db,
-                          "UPDATE outbox SET items = json_insert(items, '$[#]', json(?)) "
-                          "WHERE id = ?");
-    add.bind(1, item);
-    add.bind(2, find.getColumn(0).getInt64());
-    add.exec();
-    return;
+    id = find.getColumn(0).getInt64();
+  } else {
+    SQLite::Statement insert(
+        db, R"(INSERT INTO outbox (recipient, recipient_name, kind, slot, next_attempt_at,
+                                   created_at)
+               VALUES (?, ?, ?, ?, ?, ?))");
+    insert.bind(1, n.recipient);
+    insert.bind(2, n.recipient_name);
+    insert.bind(3, n.kind);
+    insert.bind(4, to_millis(n.slot));
+    insert.bind(5, to_millis(n.slot));
+    insert.bind(6, to_millis(now));
+    insert.exec();
+    id = db.getLastInsertRowid();
   }
-  SQLite::Statement insert(
-      db, R"(INSERT INTO outbox (recipient, recipient_name, kind, slot, items, next_attempt_at,
-                                 created_at)
-             VALUES (?, ?, ?, ?, json_array(json(?)), ?, ?))");
-  insert.bind(1, n.recipient);
-  insert.bind(2, n.recipient_name);
-  insert.bind(3, n.kind);
-  insert.bind(4, to_millis(n.slot));
-  insert.bind(5, item);
-  insert.bind(6, to_millis(n.slot));
-  insert.bind(7, to_millis(now));
-  insert.exec();
+  // One row per item: adding to a digest of 200 costs what adding to one does.
+  SQLite::Statement add(db, "INSERT INTO outbox_items (outbox_id, item) VALUES (?, ?)");
+  add.bind(1, id);
+  add.bind(2, encode_item(n.item));
+  add.exec();
 }
 
 std::vector<OutboxMessage> claim_outbox(SQLite::Database& db, Instant now, Instant horizon,
@@ -127,7 +139,7 @@ std::vector<OutboxMessage> claim_outbox(SQLite::Database& db, Instant now, Insta
     mark.exec();
     m.state = "sending";
   }
-  return out;
+  return with_items(db, std::move(out));
 }
 
 void settle(SQLite::Database& db, std::int64_t id, const Delivery& d) {
@@ -200,6 +212,7 @@ OutboxPage outbox_page(SQLite::Database& db, const OutboxQuery& q) {
     page.items.pop_back();
     page.next_cursor = page.items.back().id;
   }
+  page.items = with_items(db, std::move(page.items));
   return page;
 }
 
@@ -207,7 +220,9 @@ std::optional<OutboxMessage> outbox_message(SQLite::Database& db, std::int64_t i
   SQLite::Statement s(db, std::string("SELECT ") + kColumns + " FROM outbox WHERE id = ?");
   s.bind(1, id);
   if (!s.executeStep()) return std::nullopt;
-  return message_from_row(s);
+  OutboxMessage m = message_from_row(s);
+  m.items = items_of(db, m.id);
+  return m;
 }
 
 }  // namespace qingling::store::sqlite
