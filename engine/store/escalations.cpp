@@ -1,7 +1,6 @@
 #include "engine/store/escalations.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "engine/core/escalation.h"
@@ -11,90 +10,80 @@ namespace {
 
 constexpr const char* kIndexVersionKey = "escalation_index_pack";
 
-struct Recipient {
-  std::string address;
-  std::string name;
-};
-
-// Resolves a step's targets to addresses, caching each unit's users for the pass.
-class Recipients {
- public:
-  Recipients(WriteBackend& backend, const UnitTree& units) : backend_(backend), units_(units) {}
-
-  std::vector<Recipient> of(const EscalationStep& step, const Issue& issue) {
-    std::vector<Recipient> out;
-    std::set<std::string> seen;
-    const auto add = [&](const std::string& address, const std::string& name) {
-      if (!address.empty() && seen.insert(address).second) out.push_back({address, name});
-    };
-    for (const NotifyTarget& target : step.notify) {
-      const Unit* unit = target_unit(target, issue, units_);
-      if (unit == nullptr) continue;
-      if (target.roles.empty()) {
-        add(unit->email, unit->name);
-        continue;
-      }
-      for (const User& user : users_at(unit->code)) {
-        const bool holds =
-            std::any_of(target.roles.begin(), target.roles.end(), [&](const auto& r) {
-              return std::find(user.roles.begin(), user.roles.end(), r) != user.roles.end();
-            });
-        if (holds) add(user.email, user.display_name.empty() ? user.name : user.display_name);
-      }
-    }
-    return out;
-  }
-
- private:
-  const std::vector<User>& users_at(const std::string& unit) {
-    auto it = users_.find(unit);
-    if (it == users_.end()) it = users_.emplace(unit, backend_.users_at(unit)).first;
-    return it->second;
-  }
-
-  WriteBackend& backend_;
-  const UnitTree& units_;
-  std::map<std::string, std::vector<User>> users_;
-};
-
 }  // namespace
+
+std::vector<EscalationFirer::Recipient> EscalationFirer::recipients(const EscalationStep& step,
+                                                                    const Issue& issue,
+                                                                    const UnitTree& units) {
+  std::vector<Recipient> out;
+  std::set<std::string> seen;
+  const auto add = [&](const std::string& address, const std::string& name) {
+    if (!address.empty() && seen.insert(address).second) out.push_back({address, name});
+  };
+  for (const NotifyTarget& target : step.notify) {
+    const Unit* unit = target_unit(target, issue, units);
+    if (unit == nullptr) continue;
+    if (target.roles.empty()) {
+      add(unit->email, unit->name);
+      continue;
+    }
+    for (const User& user : users_at(unit->code)) {
+      const bool holds = std::any_of(target.roles.begin(), target.roles.end(), [&](const auto& r) {
+        return std::find(user.roles.begin(), user.roles.end(), r) != user.roles.end();
+      });
+      if (holds) add(user.email, user.display_name.empty() ? user.name : user.display_name);
+    }
+  }
+  return out;
+}
+
+const std::vector<User>& EscalationFirer::users_at(const std::string& unit) {
+  auto it = users_.find(unit);
+  if (it == users_.end()) it = users_.emplace(unit, backend_.users_at(unit)).first;
+  return it->second;
+}
+
+Issue EscalationFirer::fire_due(Issue issue, const WriteContext& ctx, EscalationPass& pass) {
+  const std::vector<StepDue> dues = due_steps(issue, ctx.rules, ctx.now);
+  if (dues.empty()) return issue;
+  const Instant slot = digest_slot(ctx.now, ctx.rules);
+  for (const StepDue& due : dues) {
+    const std::vector<Recipient> to = recipients(*due.step, issue, ctx.units);
+    std::vector<std::string> addresses;
+    for (const Recipient& r : to) addresses.push_back(r.address);
+    const auto values = template_values(issue, due, ctx.now, ctx.rules, ctx.units);
+    OutboxItem item;
+    item.issue_id = issue.id;
+    item.step = due.step->code;
+    item.subject = fill_template(due.step->subject, values);
+    item.text = fill_template(due.step->body, values);
+    item.late_minutes = minutes_late(due, ctx.now);
+    for (const Recipient& r : to) {
+      backend_.enqueue(Notification{r.address, r.name, "escalation", slot, item}, ctx.now);
+      ++pass.messages;
+    }
+    const Event event = escalation_event(issue, due, ctx.now, ctx.rules, addresses);
+    issue = append_event(backend_, issue, event, ctx);
+    ++pass.fired;
+  }
+  return issue;
+}
 
 EscalationPass fire_due_escalations(WriteBackend& backend, const WriteContext& ctx,
                                     std::size_t limit) {
   EscalationPass pass;
   const std::vector<std::int64_t> ids = backend.due_for_escalation(ctx.now, limit);
   pass.more = ids.size() == limit;
-  Recipients recipients(backend, ctx.units);
-  const Instant slot = digest_slot(ctx.now, ctx.rules);
+  EscalationFirer firer(backend);
   for (std::int64_t id : ids) {
     std::optional<Issue> loaded = backend.load_issue(id);
     if (!loaded) continue;
     ++pass.problems;
-    Issue issue = std::move(*loaded);
-    const std::vector<StepDue> dues = due_steps(issue, ctx.rules, ctx.now);
-    if (dues.empty()) {
+    const std::size_t fired = pass.fired;
+    const Issue after = firer.fire_due(std::move(*loaded), ctx, pass);
+    if (pass.fired == fired) {
       // Indexed under other rules, or by a state the ladder skips: re-plan.
-      backend.set_next_escalation(id, next_escalation(issue, ctx.rules));
-      continue;
-    }
-    for (const StepDue& due : dues) {
-      const std::vector<Recipient> to = recipients.of(*due.step, issue);
-      std::vector<std::string> addresses;
-      for (const Recipient& r : to) addresses.push_back(r.address);
-      const auto values = template_values(issue, due, ctx.now, ctx.rules, ctx.units);
-      OutboxItem item;
-      item.issue_id = issue.id;
-      item.step = due.step->code;
-      item.subject = fill_template(due.step->subject, values);
-      item.text = fill_template(due.step->body, values);
-      item.late_minutes = minutes_late(due, ctx.now);
-      for (const Recipient& r : to) {
-        backend.enqueue(Notification{r.address, r.name, "escalation", slot, item}, ctx.now);
-        ++pass.messages;
-      }
-      const Event event = escalation_event(issue, due, ctx.now, ctx.rules, addresses);
-      issue = append_event(backend, issue, event, ctx);
-      ++pass.fired;
+      backend.set_next_escalation(id, next_escalation(after, ctx.rules));
     }
   }
   return pass;

@@ -5,7 +5,10 @@
 // outbox, all in the same transaction.
 
 #include <cstddef>
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "engine/store/commands.h"
 
@@ -16,6 +19,33 @@ struct EscalationPass {
   std::size_t fired = 0;     // steps fired (events written)
   std::size_t messages = 0;  // outbox items written
   bool more = false;         // the limit was reached: run again
+};
+
+// Fires one problem's ladder at a given moment. Recipients are read through
+// the backend and kept per unit for the firer's life, so use one per
+// transaction: users added meanwhile are not seen. Borrows `backend`.
+class EscalationFirer {
+ public:
+  explicit EscalationFirer(WriteBackend& backend) : backend_(backend) {}
+
+  // Fires every step of `issue` due by `ctx.now` (due_steps): each one an
+  // Escalated event at `ctx.now`, through append_event, and an outbox item
+  // to each of its recipients in the digest slot of `ctx.now`. Counts into
+  // `pass` (not `problems`); returns the problem after the firings, as
+  // given when nothing was due.
+  Issue fire_due(Issue issue, const WriteContext& ctx, EscalationPass& pass);
+
+ private:
+  struct Recipient {
+    std::string address;
+    std::string name;
+  };
+  std::vector<Recipient> recipients(const EscalationStep& step, const Issue& issue,
+                                    const UnitTree& units);
+  const std::vector<User>& users_at(const std::string& unit);
+
+  WriteBackend& backend_;
+  std::map<std::string, std::vector<User>> users_;  // by unit code
 };
 
 // Fires every step due by `ctx.now` for at most `limit` problems, earliest first.

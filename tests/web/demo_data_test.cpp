@@ -10,11 +10,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <gtest/gtest.h>
 
+#include "engine/core/escalation.h"
 #include "engine/core/sha256.h"
 #include "engine/store/accounts.h"
+#include "engine/store/escalations.h"
 #include "rules/loader/pack_loader.h"
 
 namespace qingling {
@@ -23,6 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kPack = fs::path(QINGLING_SOURCE_DIR) / "rules/packs/chengchuan";
+
+// How soon after the write that lets a step fall due the seeding fires it
+// (the live scheduler is woken by that write).
+constexpr std::chrono::minutes kSchedulerGranularity{1};
 
 std::optional<RuleSet> load_rules(Instant now) {
   rules::LoadResult loaded = rules::load_pack(kPack, std::chrono::floor<std::chrono::days>(now));
@@ -121,6 +128,34 @@ class DemoData : public ::testing::Test {
     return n;
   }
 
+  // (red, yellow) among `issues`.
+  static std::pair<int, int> levels_of(const std::vector<Issue>& issues) {
+    std::pair<int, int> n{0, 0};
+    for (const Issue& issue : issues) {
+      n.first += issue.level == Level::Red ? 1 : 0;
+      n.second += issue.level == Level::Yellow ? 1 : 0;
+    }
+    return n;
+  }
+
+  std::vector<Event> fired(const Issue& issue) {
+    std::vector<Event> out;
+    for (Event& e : reader_->events(issue.id)) {
+      if (e.type == Event::Type::Escalated) out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  const Issue& campaign_problem(const std::vector<Issue>& issues, const std::string& code) {
+    const auto p = std::find_if(seed_->problems.begin(), seed_->problems.end(),
+                                [&](const rules::SeedProblem& sp) { return sp.code == code; });
+    const auto it = std::find_if(issues.begin(), issues.end(), [&](const Issue& i) {
+      return p != seed_->problems.end() && i.title == p->title;
+    });
+    if (it == issues.end()) throw std::logic_error("no campaign problem " + code);
+    return *it;
+  }
+
   static inline Instant now_{};
   static inline Date today_{};
   static inline std::unique_ptr<RuleSet> rules_;
@@ -158,10 +193,14 @@ TEST_F(DemoData, EachCountyMeetsItsTarget) {
     EXPECT_EQ(in(c, "long_term").size(), static_cast<std::size_t>(t.long_term)) << c;
     const std::vector<Issue> overdue = in(c, "", true);
     EXPECT_EQ(overdue.size(), static_cast<std::size_t>(t.overdue)) << c;
-    int red = 0;
-    for (const Issue& issue : overdue)
-      red += overdue_status(issue, *rules_, today_).days_overdue >= 15;
+    const auto [red, yellow] = levels_of(overdue);
     EXPECT_EQ(red, t.overdue_red) << c;
+    EXPECT_EQ(yellow, t.overdue - t.overdue_red) << c;
+    for (const Issue& issue : overdue) {
+      if (issue.level == Level::Red) {
+        EXPECT_GE(overdue_status(issue, *rules_, today_).days_overdue, 15) << issue.title;
+      }
+    }
   }
 }
 
@@ -193,16 +232,25 @@ TEST_F(DemoData, HistoriesHoldRejectsReopensExtensionsAndLateSubmissions) {
   EXPECT_EQ(submitted_late("submitted"), 9 + 2);  // B5 and F5
 }
 
+// People act from 09:00; the ladder fires from the start of working hours,
+// several steps at one moment when they fall due together.
 TEST_F(DemoData, EventsCarryThePackVersionAndHappenInOfficeHoursBeforeNow) {
+  const WorkingHours& hours = rules_->escalation.hours;
   for (const Issue& issue : in("cc")) {
     Instant previous{};
     for (const Event& e : reader_->events(issue.id)) {
+      const bool fired = e.type == Event::Type::Escalated;
       EXPECT_EQ(e.pack_version, rules_->version) << issue.title;
-      EXPECT_GT(e.at, previous) << issue.title;
+      if (fired) {
+        EXPECT_GE(e.at, previous) << issue.title;
+      } else {
+        EXPECT_GT(e.at, previous) << issue.title;
+      }
       EXPECT_LT(e.at, now_) << issue.title;
       const auto minutes = e.at - rules_->zone.at_local(e.local_date, std::chrono::minutes{0});
-      EXPECT_GE(minutes, std::chrono::hours{9}) << issue.title;
-      EXPECT_LE(minutes, std::chrono::minutes{17 * 60 + 30}) << issue.title;
+      EXPECT_GE(minutes, fired ? hours.start : std::chrono::hours{9}) << issue.title;
+      EXPECT_LE(minutes, fired ? hours.end : std::chrono::minutes{17 * 60 + 30}) << issue.title;
+      EXPECT_TRUE(rules_->calendar.is_working_day(e.local_date) || !fired) << issue.title;
       previous = e.at;
     }
   }
@@ -219,6 +267,162 @@ TEST_F(DemoData, LogChainVerifies) {
     return true;
   });
   EXPECT_GT(entries, 577 * 3);
+}
+
+// Every firing happened when its step fell due, as a scheduler running all
+// along would have done it: on time, or, for a step that fell due while the
+// deadline clock was stopped (submitted, cleared), right after the reject or
+// reopen that started the clock again. None is a catch-up (补发) at start.
+TEST_F(DemoData, LadderStepsFiredWhenTheyFellDue) {
+  std::map<std::string, int> by_step;
+  int on_time = 0;
+  int on_restart = 0;
+  for (const Issue& issue : in("cc")) {
+    std::optional<Event> last_write;
+    for (const Event& e : reader_->events(issue.id)) {
+      if (e.type != Event::Type::Escalated) {
+        last_write = e;
+        continue;
+      }
+      ++by_step[e.action];
+      const std::optional<Instant> due = parse_instant(e.fields.at("due_at"));
+      ASSERT_TRUE(due.has_value()) << issue.title;
+      EXPECT_LE(*due, e.at) << issue.title;
+      EXPECT_LT(e.at, now_) << issue.title;
+      EXPECT_EQ(e.actor, "scheduler");
+      const int late = std::stoi(e.fields.at("late_minutes"));
+      if (*due == e.at) {
+        EXPECT_EQ(late, 0) << issue.title;
+        ++on_time;
+        continue;
+      }
+      ASSERT_TRUE(last_write.has_value()) << issue.title;
+      EXPECT_LE(e.at - last_write->at, kSchedulerGranularity) << issue.title << " " << e.action;
+      EXPECT_LT(*due, last_write->at) << issue.title << " " << e.action;
+      EXPECT_TRUE(last_write->action == "reject" || last_write->action == "reopen")
+          << issue.title << " fired late after " << last_write->action;
+      ++on_restart;
+    }
+  }
+  for (const EscalationStep& step : rules_->escalation.steps) {
+    EXPECT_GT(by_step[step.code], 0) << step.code;
+  }
+  EXPECT_GT(on_time, 10 * on_restart);
+  std::cerr << "fired " << on_time << " on time, " << on_restart << " on a restarted clock\n";
+}
+
+// DOMAIN.md §7.5: at now 54 problems are overdue, 19 red and 35 yellow; the
+// ladder raised them (yellow 5 working days overdue, red 15 days).
+TEST_F(DemoData, OverdueProblemsAreRedOrYellowAsTheLadderRaisedThem) {
+  const std::vector<Issue> overdue = in("cc", "", true);
+  EXPECT_EQ(overdue.size(), 54u);
+  EXPECT_EQ(levels_of(overdue), std::make_pair(19, 35));
+  for (const Issue& issue : overdue) {
+    const std::string expected = issue.level == Level::Red ? "yellow_card" : "bulletin";
+    bool raised = false;
+    for (const Event& e : fired(issue)) {
+      raised = raised || (e.action == expected &&
+                          e.fields.at("deadline") == format_date(issue.deadline->date));
+    }
+    EXPECT_TRUE(raised) << issue.title << " has no " << expected;
+  }
+  for (const Issue& issue : in("cc", "rectifying")) {
+    if (overdue_status(issue, *rules_, today_).days_overdue == 0) {
+      EXPECT_EQ(issue.level, Level::Green) << issue.title;  // due today or later
+    }
+  }
+  const std::vector<Issue> all_issues = in("cc");
+  EXPECT_EQ(campaign_problem(all_issues, "B4").level, Level::Yellow);
+  EXPECT_EQ(campaign_problem(all_issues, "D4").level, Level::Red);
+  EXPECT_GE(fired(campaign_problem(all_issues, "D4")).size(), 5u);  // weekly repeats
+}
+
+// F5 "submitted late (≈7 d after deadline; was yellow)".
+TEST_F(DemoData, F5WasYellowBeforeItsLateSubmission) {
+  const Issue& f5 = campaign_problem(in("cc", "submitted"), "F5");
+  EXPECT_EQ(f5.level, Level::Yellow);
+  Instant bulletin{};
+  Instant submit{};
+  for (const Event& e : reader_->events(f5.id)) {
+    if (e.action == "bulletin") bulletin = e.at;
+    if (e.action == "submit") submit = e.at;
+  }
+  EXPECT_GT(bulletin, Instant{});
+  EXPECT_LT(bulletin, submit);
+}
+
+// Each firing wrote one item per address it notified; a sender running
+// alongside sent them, one digest per recipient and slot, at the slot.
+TEST_F(DemoData, OutboxHoldsTheHistoricMessagesAsSent) {
+  std::size_t expected_items = 0;
+  for (const Issue& issue : in("cc")) {
+    for (const Event& e : fired(issue)) {
+      const std::string& to = e.fields.at("notified");
+      if (!to.empty()) {
+        expected_items += 1 + static_cast<std::size_t>(std::count(to.begin(), to.end(), ','));
+      }
+    }
+  }
+  std::size_t items = 0;
+  std::size_t late_items = 0;  // of steps that fell due while the clock was stopped
+  std::size_t messages = 0;
+  std::set<std::pair<std::string, Instant>> digests;
+  store::OutboxQuery query;
+  query.limit = 200;
+  for (;;) {
+    const store::OutboxPage page = reader_->outbox(query);
+    for (const store::OutboxMessage& m : page.items) {
+      ++messages;
+      items += m.items.size();
+      EXPECT_EQ(m.state, "sent") << m.id;
+      EXPECT_EQ(m.kind, "escalation") << m.id;
+      EXPECT_EQ(m.attempts, 1) << m.id;
+      EXPECT_EQ(m.sent_at, std::optional<Instant>{m.slot}) << m.id;
+      EXPECT_LT(m.slot, now_) << m.id;
+      EXPECT_TRUE(digests.emplace(m.recipient, m.slot).second) << m.recipient;
+      for (const store::OutboxItem& item : m.items) {
+        EXPECT_GT(item.issue_id, 0) << m.id;
+        if (item.late_minutes > 0) {
+          ++late_items;
+        } else {
+          EXPECT_EQ(item.text.find("补发"), std::string::npos) << item.subject;
+        }
+      }
+    }
+    if (!page.next_cursor) break;
+    query.before_id = page.next_cursor;
+  }
+  EXPECT_GT(expected_items, 0u);
+  EXPECT_EQ(items, expected_items);
+  EXPECT_LT(messages, items);  // items falling due together went out as digests
+  EXPECT_LT(late_items * 10, items);
+}
+
+// The scheduler's first pass at now finds nothing due: everything due
+// before now was fired at its time, and the index points to the future.
+TEST_F(DemoData, FirstSchedulerPassAtNowFiresNothing) {
+  const std::optional<Instant> earliest = reader_->earliest_escalation();
+  ASSERT_TRUE(earliest.has_value());
+  EXPECT_GT(*earliest, now_);
+  for (const Issue& issue : in("cc")) {
+    EXPECT_TRUE(due_steps(issue, *rules_, now_).empty()) << issue.title;
+  }
+
+  auto backend = db_->open_writer();
+  backend->begin();
+  const UnitTree tree(backend->units());
+  store::reindex_escalations(*backend, store::WriteContext{*rules_, tree, now_});
+  const store::EscalationPass at_now =
+      store::fire_due_escalations(*backend, store::WriteContext{*rules_, tree, now_}, 10000);
+  EXPECT_EQ(at_now.problems, 0u);
+  EXPECT_EQ(at_now.fired, 0u);
+  EXPECT_EQ(at_now.messages, 0u);
+  // A week on, the same pass has work: the index is live, not emptied.
+  const Instant week_on = now_ + std::chrono::days{7};
+  const store::EscalationPass later =
+      store::fire_due_escalations(*backend, store::WriteContext{*rules_, tree, week_on}, 10000);
+  EXPECT_GT(later.fired, 19u);  // at least every red problem's weekly repeat
+  backend->rollback();
 }
 
 TEST_F(DemoData, EvidenceOfAClearedProblemIsOnDisk) {
@@ -272,6 +476,48 @@ TEST(DemoSeeding, LeavesTheDatabaseUntouchedWhenTheSeedCannotBePlayed) {
     EXPECT_EQ(backend->count_issues(), 0);
     EXPECT_FALSE(backend->user_by_name("admin").has_value());
     backend->rollback();
+  }
+  fs::remove_all(dir);
+}
+
+// The demo places overdue deadlines by the ladder, not by fixed day counts,
+// so the county targets' red and yellow hold on any day: here at 08:29 on
+// the Monday after the Dragon Boat Festival (端午, Friday 2026-06-19), when
+// the weekend and the holiday delay the steps and the day's have not fired.
+TEST(DemoSeeding, OverdueLevelsMeetTheCountyTargetsBeforeWorkOnAMondayAfterAHoliday) {
+  const fs::path dir = fs::temp_directory_path() / "qingling-DemoSeeding-OverdueLevelsOnAMonday";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const Instant now = *parse_instant("2026-06-22T08:29:00+08:00");
+  const std::optional<RuleSet> rules = load_rules(now);
+  ASSERT_TRUE(rules.has_value());
+  const rules::DemoSeed seed = rules::load_seed(kPack / "seed");
+  {
+    auto db = store::open_sqlite(dir / "qingling.db");
+    auto backend = db->open_writer();
+    backend->begin();
+    store::load_units_if_empty(*backend, seed.units, now);
+    backend->commit();
+    demo::seed_demo(*backend, *rules, seed, now, dir / "evidence");
+    auto reader = db->open_reader();
+    for (const rules::CountyTarget& t : seed.county_targets) {
+      store::IssueQuery q;
+      q.jurisdiction = t.county;
+      q.overdue_only = true;
+      q.today = rules->zone.local_date(now);
+      q.limit = 200;
+      int red = 0;
+      int yellow = 0;
+      for (const Issue& issue : reader->issues(q).items) {
+        red += issue.level == Level::Red ? 1 : 0;
+        yellow += issue.level == Level::Yellow ? 1 : 0;
+      }
+      EXPECT_EQ(red, t.overdue_red) << t.county;
+      EXPECT_EQ(yellow, t.overdue - t.overdue_red) << t.county;
+    }
+    const std::optional<Instant> earliest = reader->earliest_escalation();
+    ASSERT_TRUE(earliest.has_value());
+    EXPECT_GT(*earliest, now);
   }
   fs::remove_all(dir);
 }

@@ -138,24 +138,63 @@ std::vector<PointPlan> plan_points(Stage& st, const rules::DemoSeed& seed) {
 }
 
 // The deadlines a fate allows: on-track items are due today or later,
-// yellow ones 1-14 days overdue, red ones 15 or more; late submissions
-// need a deadline early enough to miss.
+// yellow ones overdue long enough for the ladder's yellow step to have fired
+// before now but not its red one, red ones long enough for the red step;
+// late submissions need a deadline early enough to miss.
 struct Window {
   Date lo;
   Date hi;
   bool holds(Date d) const { return lo <= d && d <= hi; }
 };
 
-Window window_for(const PointPlan& p, Date today) {
+struct Windows {
+  Window yellow;
+  Window red;
+};
+
+// How far back a deadline of the demo can lie (T0 is 70-76 days back).
+constexpr int kDeadlinesBack = 120;
+
+// DOMAIN.md §7.4's day counts: yellow 1-14 days overdue, red 15 or more.
+Windows day_count_windows(Date today) {
+  return {{today - days{14}, today - days{1}}, {today - days{3650}, today - days{15}}};
+}
+
+// The deadlines that leave a rectifying problem at each level at now as the
+// ladder raises it: yellow when its yellow step fired before now and its
+// red one did not, red when its red step fired. The day counts stand in
+// for a level no deadline of the last months reaches.
+Windows ladder_windows(const Stage& st) {
+  const Date today = st.today();
+  Windows w = day_count_windows(today);
+  const auto reached = [&](Level level, Date d) {
+    const std::optional<Instant> due = st.level_due(level, d);
+    return due && *due < st.now();
+  };
+  std::optional<Date> yellow_lo, yellow_hi, red_hi;
+  for (Date d = today - days{1}; d >= today - days{kDeadlinesBack}; d -= days{1}) {
+    if (reached(Level::Red, d)) {
+      if (!red_hi) red_hi = d;
+    } else if (reached(Level::Yellow, d)) {
+      if (!yellow_hi) yellow_hi = d;
+      yellow_lo = d;
+    }
+  }
+  if (yellow_hi) w.yellow = {*yellow_lo, *yellow_hi};
+  if (red_hi) w.red.hi = *red_hi;
+  return w;
+}
+
+Window window_for(const PointPlan& p, const Windows& levels, Date today) {
   const Date past = today - days{3650};
   const Date future = today + days{3650};
   switch (p.fate) {
     case Fate::OnTrack:
       return {p.extended ? past : today, future};
     case Fate::Yellow:
-      return {today - days{14}, today - days{1}};
+      return levels.yellow;
     case Fate::Red:
-      return {past, today - days{15}};
+      return levels.red;
     case Fate::Submitted:
       return {past, p.late ? today - days{3} : future};
     case Fate::Cleared:
@@ -246,8 +285,8 @@ std::optional<Timing> fit(Stage& st, const std::vector<const rules::PointTemplat
 
 // Found during the inspection (T0+7..35) and assigned 1-3 days later; only
 // when no template of the category fits is the assignment later.
-Timing choose_timing(Stage& st, const PointPlan& p, const Catalogue& catalogue) {
-  const Window window = window_for(p, st.today());
+std::optional<Timing> timing_in(Stage& st, const PointPlan& p, const Catalogue& catalogue,
+                                Window window) {
   const Date lo = st.day(8);
   const auto& mine = catalogue.by_category.at(p.category);
   if (p.reopened) {
@@ -256,11 +295,23 @@ Timing choose_timing(Stage& st, const PointPlan& p, const Catalogue& catalogue) 
       return std::find(catalogue.reopenable.begin(), catalogue.reopenable.end(), t) !=
              catalogue.reopenable.end();
     });
-    if (auto t = fit(st, named, window, lo, st.day(38))) return *t;
+    if (auto t = fit(st, named, window, lo, st.day(38))) return t;
   }
-  if (auto t = fit(st, mine, window, lo, st.day(38))) return *t;
+  if (auto t = fit(st, mine, window, lo, st.day(38))) return t;
   const Date late = p.reopened ? st.day(50) : st.last_day() - days{3};
-  if (auto t = fit(st, mine, window, lo, late)) return *t;
+  return fit(st, mine, window, lo, late);
+}
+
+// The ladder's windows first; around long holidays they can be too narrow
+// for any template, and an overdue problem then takes the day counts' window
+// (its level at now may differ from its fate's).
+Timing choose_timing(Stage& st, const PointPlan& p, const Catalogue& catalogue,
+                     const Windows& ladder) {
+  if (auto t = timing_in(st, p, catalogue, window_for(p, ladder, st.today()))) return *t;
+  if (p.fate == Fate::Yellow || p.fate == Fate::Red) {
+    const Window counted = window_for(p, day_count_windows(st.today()), st.today());
+    if (auto t = timing_in(st, p, catalogue, counted)) return *t;
+  }
   throw std::logic_error("demo data: no point problem of category " + p.category +
                          " can reach its state in " + p.county->county);
 }
@@ -519,6 +570,7 @@ class PointStory {
 std::vector<Script> carpet_scripts(Stage& stage, const rules::DemoSeed& seed) {
   const Catalogue catalogue = catalogue_of(seed);
   const std::vector<PointPlan> plans = plan_points(stage, seed);
+  const Windows levels = ladder_windows(stage);
   std::map<std::string, CountyPlaces> places;
   for (const rules::CountyTarget& c : seed.county_targets) {
     places.emplace(c.county, places_of(stage, c.county));
@@ -531,7 +583,7 @@ std::vector<Script> carpet_scripts(Stage& stage, const rules::DemoSeed& seed) {
       const Spot spot = choose_spot(stage, county, tpl.level);
       scripts.push_back(PointStory(stage, seed, plan, tpl, spot).play_discovered());
     } else {
-      const Timing timing = choose_timing(stage, plan, catalogue);
+      const Timing timing = choose_timing(stage, plan, catalogue, levels);
       const Spot spot = choose_spot(stage, county, timing.tpl->level);
       scripts.push_back(PointStory(stage, seed, plan, *timing.tpl, spot).play(timing));
     }

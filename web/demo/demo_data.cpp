@@ -188,11 +188,16 @@ class CampaignStory {
   }
 
   // On time: in the last week before the deadline; early: weeks before
-  // it; late: about a week after it.
+  // it; late: about a week after it, once the ladder has turned it yellow
+  // (F5 "was yellow").
   Date submit_day() {
     if (has_tag(p_, "submitted_early")) return st_.workday_between(st_.day(35), st_.day(45));
     if (has_tag(p_, "submitted_late")) {
-      return st_.workday_between(deadline_ + days{6}, deadline_ + days{8});
+      Date from = deadline_ + days{6};
+      if (const auto yellow = st_.level_due(Level::Yellow, deadline_)) {
+        from = std::max(from, st_.rules().zone.local_date(*yellow));
+      }
+      return st_.workday_between(from, from + days{2});
     }
     return st_.workday_between(deadline_ - days{7}, deadline_);
   }

@@ -23,9 +23,12 @@ struct DemoToken {
 // the demo campaign as of `now`: the demo users, the 37 campaign problems
 // and the carpet-inspection problems, with histories, through the same
 // decide-and-append path as live commands (so the log chains and every
-// event carries the pack version). T0 is the Monday on or before
-// now - 70 days. Evidence files are written under `evidence_dir`. Runs in
-// one transaction of its own.
+// event carries the pack version). The escalation ladder fires during the
+// histories as a running scheduler would have, each step when it fell due,
+// and its messages are recorded as sent then; steps due at or after `now`
+// are left to the scheduler. T0 is the Monday on or before now - 70 days.
+// Evidence files are written under `evidence_dir`. Runs in one transaction
+// of its own.
 void seed_demo(store::WriteBackend& backend, const RuleSet& rules, const rules::DemoSeed& seed,
                Instant now, const std::filesystem::path& evidence_dir);
 

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
+#include <queue>
 #include <stdexcept>
 #include <tuple>
 
 #include "engine/core/deadline.h"
+#include "engine/core/escalation.h"
 #include "engine/core/sha256.h"
 #include "engine/store/commands.h"
+#include "engine/store/escalations.h"
 
 namespace qingling::demo {
 namespace {
@@ -16,6 +20,9 @@ constexpr int kFirstMinute = 9 * 60;       // 09:00
 constexpr int kLatestStart = 14 * 60;      // a day's first step starts by 14:00
 constexpr int kLastMinute = 17 * 60 + 30;  // 17:30
 constexpr int kDaysBeforeNowToT0 = 70;
+// How soon the scheduler fires a step that a write has let fall due (the
+// writer wakes it at once).
+constexpr std::chrono::seconds kSchedulerReaction{1};
 
 std::string describe(const Rejection& r, const std::string& what) {
   std::string text = "demo data: " + what + " was refused: " + r.detail;
@@ -51,6 +58,54 @@ std::string escape_xml(std::string text) {
   }
   return text;
 }
+
+// The scheduler as it would have run alongside the histories: each problem's
+// next step fires when it falls due, or a moment after the write that let
+// it fire, through the scheduler's own firing code. Firings of all
+// problems come out in time order.
+class HistoricLadder {
+ public:
+  HistoricLadder(store::WriteBackend& backend, const RuleSet& rules, const UnitTree& tree,
+                 std::size_t problems)
+      : rules_(rules), tree_(tree), firer_(backend), planned_(problems) {}
+
+  // Problem `s` was written at `at` (a step of its script) and is now `issue`.
+  void written(std::size_t s, const Issue& issue, Instant at) {
+    plan(s, issue, at + kSchedulerReaction);
+  }
+
+  // Fires, in time order, every step of any problem that falls due before `until`.
+  void fire_before(Instant until, std::vector<Issue>& issues) {
+    while (!queue_.empty() && queue_.top().first < until) {
+      const auto [at, s] = queue_.top();
+      queue_.pop();
+      if (planned_[s] != at) continue;  // re-planned by a later write
+      const std::size_t fired = pass_.fired;
+      issues[s] =
+          firer_.fire_due(std::move(issues[s]), store::WriteContext{rules_, tree_, at}, pass_);
+      if (pass_.fired == fired) {
+        throw std::logic_error("demo data: no step of problem " + std::to_string(issues[s].id) +
+                               " is due at " + format_instant(at) + " as planned");
+      }
+      plan(s, issues[s], at);
+    }
+  }
+
+ private:
+  void plan(std::size_t s, const Issue& issue, Instant earliest) {
+    const std::optional<Instant> next = next_escalation(issue, rules_);
+    planned_[s] = next ? std::optional<Instant>{std::max(*next, earliest)} : std::nullopt;
+    if (planned_[s]) queue_.emplace(*planned_[s], s);
+  }
+
+  using Entry = std::pair<Instant, std::size_t>;  // (when, script)
+  const RuleSet& rules_;
+  const UnitTree& tree_;
+  store::EscalationFirer firer_;
+  store::EscalationPass pass_;
+  std::vector<std::optional<Instant>> planned_;  // per script: its next firing
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
+};
 
 }  // namespace
 
@@ -110,6 +165,16 @@ Date Stage::planned_deadline(const std::string& category, const std::string& sev
   if (!planned) throw std::logic_error("demo data: " + planned.error().detail);
   deadlines_.emplace(key, planned->date);
   return planned->date;
+}
+
+std::optional<Instant> Stage::level_due(Level level, Date deadline) const {
+  std::optional<Instant> first;
+  for (const EscalationStep& step : rules_.escalation.steps) {
+    if (!step.level || *step.level < level) continue;
+    const Instant due = step_due(step, 0, deadline, rules_);
+    if (!first || due < *first) first = due;
+  }
+  return first;
 }
 
 const std::string& Stage::cast(const std::string& role, const Issue& probe) const {
@@ -206,7 +271,9 @@ void Stage::run(const std::vector<Script>& scripts) {
   }
   std::sort(order.begin(), order.end());
   std::vector<Issue> issues(scripts.size());
+  HistoricLadder ladder(backend_, rules_, tree_, scripts.size());
   for (const auto& [at, s, i] : order) {
+    ladder.fire_before(at, issues);
     const Step& step = scripts[s].steps[i];
     const Actor actor = user(step.actor).actor();
     Issue& issue = issues[s];
@@ -232,13 +299,34 @@ void Stage::run(const std::vector<Script>& scripts) {
         break;
     }
     issue = execute(command, at, what);
+    ladder.written(s, issue, at);
   }
+  ladder.fire_before(now_, issues);  // what falls due at or after now is the scheduler's
+  record_sent();
   for (std::size_t s = 0; s < scripts.size(); ++s) {
     if (issues[s].state != scripts[s].expected_state) {
       throw std::logic_error("demo data: " + scripts[s].label + " ends '" + issues[s].state +
                              "', not '" + scripts[s].expected_state + "'");
     }
   }
+}
+
+void Stage::record_sent() {
+  bool others = false;
+  for (;;) {
+    const std::vector<store::OutboxMessage> claimed = backend_.claim_outbox(now_, now_, 1000);
+    if (claimed.empty()) break;
+    for (const store::OutboxMessage& m : claimed) {
+      if (m.kind != "escalation") {
+        others = true;
+        continue;
+      }
+      backend_.settle(m.id, store::Delivery{store::Delivery::Kind::Sent, {}, m.slot, {}});
+    }
+  }
+  // Anything else (there is nothing else in a database without problems)
+  // goes back in line for the sender.
+  if (others) backend_.release_claims(now_);
 }
 
 std::vector<std::string> split(const std::string& text, const std::string& separator) {

@@ -2,11 +2,13 @@
 
 // The machinery behind seed_demo (demo_data.h): problem histories written as
 // scripts of steps at simulated office-hours times, then played through the
-// store's decision path in time order. Internal to web/demo.
+// store's decision path in time order, with the escalation ladder firing
+// between them as the scheduler would have. Internal to web/demo.
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -65,6 +67,7 @@ class Stage {
 
   const RuleSet& rules() const { return rules_; }
   const UnitTree& tree() const { return tree_; }
+  Instant now() const { return now_; }
   Date t0() const { return t0_; }        // the Monday the rectification plan is issued
   Date today() const { return today_; }  // campaign-local date of now
   Date last_day() const { return today_ - std::chrono::days{1}; }  // latest day a step may fall on
@@ -93,6 +96,11 @@ class Stage {
   Date planned_deadline(const std::string& category, const std::string& severity,
                         const std::string& source, Date start);
 
+  // When a problem due on `deadline` first reaches `level` on the ladder
+  // (the earliest first firing of a step raising it at least that far,
+  // the steps' filters aside); nullopt when no step does.
+  std::optional<Instant> level_due(Level level, Date deadline) const;
+
   // Of the users holding `role` who can see `probe`, the one whose unit lies
   // deepest in the tree. Throws std::logic_error when there is none.
   const std::string& cast(const std::string& role, const Issue& probe) const;
@@ -104,7 +112,11 @@ class Stage {
 
   // Plays every script's steps in time order through store::execute, writes
   // the evidence files, and checks that each problem ends where its script
-  // says. A rejection is a bug in a script: std::logic_error.
+  // says. A rejection is a bug in a script: std::logic_error. Between the
+  // steps the ladder fires what falls due before now, each firing at its
+  // due time (or just after the step that let it fire, when the deadline
+  // clock was stopped then), through the scheduler's own code; the outbox
+  // messages of those firings are recorded as sent at their slots.
   void run(const std::vector<Script>& scripts);
 
  private:
@@ -113,6 +125,9 @@ class Stage {
   Step& add_step(Script& script, Date day, const std::string& actor, Step::Kind kind);
   Issue execute(const store::Command& command, Instant at, const std::string& what);
   std::string store_evidence(const EvidenceFile& file);
+  // Marks the outbox messages due by now as sent at their slot, as a sender
+  // running alongside the scheduler would have.
+  void record_sent();
   const store::User& user(const std::string& name) const;
 
   store::WriteBackend& backend_;
