@@ -257,6 +257,46 @@ std::map<std::string, std::string> template_values(const Issue& issue, const Ste
   };
 }
 
+const Unit* count_unit(const CountTrigger& trigger, const Issue& issue, const UnitTree& units) {
+  const std::string& base = issue.responsible_unit.empty() ? issue.unit : issue.responsible_unit;
+  for (const Unit* u = units.find(base); u != nullptr;
+       u = u->parent.empty() ? nullptr : units.find(u->parent)) {
+    if (u->kind == trigger.unit_kind) return u;
+  }
+  return nullptr;
+}
+
+bool counts_toward(const CountTrigger& trigger, Level level) { return level >= trigger.level; }
+
+std::vector<std::string> counted_levels(const CountTrigger& trigger) {
+  std::vector<std::string> out;
+  for (Level l : {Level::Green, Level::Yellow, Level::Red}) {
+    if (l >= trigger.level) out.emplace_back(to_string(l));
+  }
+  return out;
+}
+
+const std::vector<std::string_view>& count_template_names() {
+  static const std::vector<std::string_view> names = {"unit_name", "count", "level",   "days",
+                                                      "titles",    "step",  "campaign"};
+  return names;
+}
+
+std::map<std::string, std::string> count_template_values(const CountTrigger& trigger,
+                                                         const Unit& unit,
+                                                         const std::vector<std::string>& titles,
+                                                         const RuleSet& rules) {
+  std::string joined;
+  for (const std::string& t : titles) joined += (joined.empty() ? "" : "；") + t;
+  return {{"unit_name", unit.name},
+          {"count", std::to_string(titles.size())},
+          {"level", std::string(to_string(trigger.level))},
+          {"days", std::to_string(trigger.window_days)},
+          {"titles", joined},
+          {"step", trigger.name},
+          {"campaign", rules.campaign.name}};
+}
+
 std::string fill_template(std::string_view text, const std::map<std::string, std::string>& values) {
   std::string out;
   out.reserve(text.size());

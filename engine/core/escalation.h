@@ -76,6 +76,23 @@ std::map<std::string, std::string> template_values(const Issue& issue, const Ste
                                                    Instant now, const RuleSet& rules,
                                                    const UnitTree& units);
 
+// Count triggers (整改函): the unit of `trigger.unit_kind` holding the
+// problem (its responsible unit or the nearest such unit above), if any.
+const Unit* count_unit(const CountTrigger& trigger, const Issue& issue, const UnitTree& units);
+
+// Whether a firing that raised a problem to `level` can make `trigger` count.
+bool counts_toward(const CountTrigger& trigger, Level level);
+
+// The levels a trigger counts: its own and above.
+std::vector<std::string> counted_levels(const CountTrigger& trigger);
+
+// The names a count trigger's templates may use, and their values.
+const std::vector<std::string_view>& count_template_names();
+std::map<std::string, std::string> count_template_values(const CountTrigger& trigger,
+                                                         const Unit& unit,
+                                                         const std::vector<std::string>& titles,
+                                                         const RuleSet& rules);
+
 // `text` with each {{name}} replaced by its value; unknown names stay as written.
 std::string fill_template(std::string_view text, const std::map<std::string, std::string>& values);
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/core/escalation.h"
+#include "engine/store/count_triggers.h"
 
 namespace qingling::store {
 namespace {
@@ -12,15 +13,14 @@ constexpr const char* kIndexVersionKey = "escalation_index_pack";
 
 }  // namespace
 
-std::vector<EscalationFirer::Recipient> EscalationFirer::recipients(const EscalationStep& step,
-                                                                    const Issue& issue,
-                                                                    const UnitTree& units) {
+std::vector<EscalationFirer::Recipient> EscalationFirer::recipients(
+    const std::vector<NotifyTarget>& targets, const Issue& issue, const UnitTree& units) {
   std::vector<Recipient> out;
   std::set<std::string> seen;
   const auto add = [&](const std::string& address, const std::string& name) {
     if (!address.empty() && seen.insert(address).second) out.push_back({address, name});
   };
-  for (const NotifyTarget& target : step.notify) {
+  for (const NotifyTarget& target : targets) {
     const Unit* unit = target_unit(target, issue, units);
     if (unit == nullptr) continue;
     if (target.roles.empty()) {
@@ -48,7 +48,7 @@ Issue EscalationFirer::fire_due(Issue issue, const WriteContext& ctx, Escalation
   if (dues.empty()) return issue;
   const Instant slot = digest_slot(ctx.now, ctx.rules);
   for (const StepDue& due : dues) {
-    const std::vector<Recipient> to = recipients(*due.step, issue, ctx.units);
+    const std::vector<Recipient> to = recipients(due.step->notify, issue, ctx.units);
     std::vector<std::string> addresses;
     for (const Recipient& r : to) addresses.push_back(r.address);
     const auto values = template_values(issue, due, ctx.now, ctx.rules, ctx.units);
@@ -72,20 +72,26 @@ Issue EscalationFirer::fire_due(Issue issue, const WriteContext& ctx, Escalation
 EscalationPass fire_due_escalations(WriteBackend& backend, const WriteContext& ctx,
                                     std::size_t limit) {
   EscalationPass pass;
-  const std::vector<std::int64_t> ids = backend.due_for_escalation(ctx.now, limit);
-  pass.more = ids.size() == limit;
+  std::vector<std::int64_t> ids = backend.due_for_escalation(ctx.now, limit + 1);
+  pass.more = ids.size() > limit;
+  if (pass.more) ids.pop_back();
   EscalationFirer firer(backend);
+  std::vector<Issue> raised;  // whose level rose: they may make a count trigger fire
   for (std::int64_t id : ids) {
     std::optional<Issue> loaded = backend.load_issue(id);
     if (!loaded) continue;
     ++pass.problems;
     const std::size_t fired = pass.fired;
-    const Issue after = firer.fire_due(std::move(*loaded), ctx, pass);
+    const Level before = loaded->level;
+    Issue after = firer.fire_due(std::move(*loaded), ctx, pass);
     if (pass.fired == fired) {
       // Indexed under other rules, or by a state the ladder skips: re-plan.
       backend.set_next_escalation(id, next_escalation(after, ctx.rules));
+    } else if (after.level > before) {
+      raised.push_back(std::move(after));
     }
   }
+  pass.letters = fire_count_triggers(backend, ctx, raised, firer);
   return pass;
 }
 

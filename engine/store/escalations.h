@@ -18,7 +18,8 @@ struct EscalationPass {
   std::size_t problems = 0;  // problems looked at
   std::size_t fired = 0;     // steps fired (events written)
   std::size_t messages = 0;  // outbox items written
-  bool more = false;         // the limit was reached: run again
+  std::size_t letters = 0;   // count triggers fired (整改函)
+  bool more = false;         // more were due than the limit: run again
 };
 
 // Fires one problem's ladder at a given moment. Recipients are read through
@@ -35,13 +36,16 @@ class EscalationFirer {
   // given when nothing was due.
   Issue fire_due(Issue issue, const WriteContext& ctx, EscalationPass& pass);
 
- private:
   struct Recipient {
     std::string address;
     std::string name;
   };
-  std::vector<Recipient> recipients(const EscalationStep& step, const Issue& issue,
+  // The addresses `targets` name for a problem: units' contact addresses,
+  // or their users holding one of the target's roles; each once.
+  std::vector<Recipient> recipients(const std::vector<NotifyTarget>& targets, const Issue& issue,
                                     const UnitTree& units);
+
+ private:
   const std::vector<User>& users_at(const std::string& unit);
 
   WriteBackend& backend_;

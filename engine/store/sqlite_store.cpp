@@ -405,6 +405,27 @@ class SqliteWriteBackend final : public WriteBackend {
     while (s.executeStep()) visit(codec::decode_issue(s.getColumn(0).getString()));
   }
 
+  std::vector<std::int64_t> raised_since(const std::string& unit_path,
+                                         const std::vector<std::string>& levels,
+                                         Instant since) override {
+    std::string in;
+    for (std::size_t i = 0; i < levels.size(); ++i) in += (i == 0 ? "?" : ", ?");
+    SQLite::Statement s(db_, R"(SELECT DISTINCT e.issue_id FROM events e
+                                JOIN issues i ON i.id = e.issue_id
+                                WHERE e.type = 'escalation' AND e.at >= ?
+                                  AND i.responsible_path >= ? AND i.responsible_path < ?
+                                  AND json_extract(e.payload, '$.fields.level') IN ()" +
+                                 in + ") ORDER BY e.issue_id");
+    int n = 1;
+    s.bind(n++, format_instant(since));
+    s.bind(n++, unit_path);
+    s.bind(n++, upper_bound_of(unit_path));
+    for (const std::string& level : levels) s.bind(n++, level);
+    std::vector<std::int64_t> out;
+    while (s.executeStep()) out.push_back(s.getColumn(0).getInt64());
+    return out;
+  }
+
   std::string meta(const std::string& key) override {
     SQLite::Statement s(db_, "SELECT value FROM meta WHERE key = ?");
     s.bind(1, key);

@@ -190,6 +190,12 @@ class WriteBackend {
   // Every problem whose deadline clock is not stopped, for re-indexing.
   virtual void scan_open_issues(const std::function<void(const Issue&)>& visit) = 0;
 
+  // Problems whose responsible unit lies under `unit_path` that the ladder
+  // raised to one of `levels` at or after `since` (for count triggers).
+  virtual std::vector<std::int64_t> raised_since(const std::string& unit_path,
+                                                 const std::vector<std::string>& levels,
+                                                 Instant since) = 0;
+
   // Small named facts about the database ("" when unset).
   virtual std::string meta(const std::string& key) = 0;
   virtual void set_meta(const std::string& key, const std::string& value) = 0;

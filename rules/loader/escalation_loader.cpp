@@ -57,7 +57,8 @@ class LadderReader {
       : sink_(sink), has_calendar_(has_calendar), rules_(rules) {}
 
   void read(const YAML::Node& root) {
-    MapReader top(root, {"working_hours", "digest_window", "steps", "weekly_report"}, sink_);
+    MapReader top(root, {"working_hours", "digest_window", "steps", "counts", "weekly_report"},
+                  sink_);
     if (!top.ok()) return;
     read_working_hours(top.get("working_hours"));
     const Entry window = top.get("digest_window");
@@ -76,6 +77,9 @@ class LadderReader {
     if (!steps) return;
     FirstSeen codes("step code");
     for (const YAML::Node& item : *steps) read_step(item, codes);
+    if (std::optional<YAML::Node> counts = read_sequence(top.get("counts"), sink_)) {
+      for (const YAML::Node& item : *counts) read_count(item, codes);
+    }
   }
 
  private:
@@ -133,6 +137,48 @@ class LadderReader {
           read_bool(r.get("yellow_card_below_average"), sink_).value_or(true);
       w.yellow_card_any_red = read_bool(r.get("yellow_card_any_red"), sink_).value_or(true);
     }
+  }
+
+  // A count trigger: {code, name, level, at_least, unit_kind, within, notify,
+  // subject, body}.
+  void read_count(const YAML::Node& node, FirstSeen& codes) {
+    MapReader m(
+        node,
+        {"code", "name", "level", "at_least", "unit_kind", "within", "notify", "subject", "body"},
+        sink_);
+    if (!m.ok()) return;
+    CountTrigger c;
+    const Entry code = m.need("code");
+    if (std::optional<std::string> text = read_code(code, sink_)) {
+      c.code = *text;
+      codes.add(c.code, code.value.Mark(), sink_);
+    }
+    c.name = read_string(m.need("name"), sink_).value_or("");
+    if (auto choice = read_choice(m.need("level"), {"green", "yellow", "red"}, sink_)) {
+      c.level = static_cast<Level>(*choice);
+    }
+    const Entry at_least = m.need("at_least");
+    if (std::optional<int> n = read_int(at_least, sink_)) {
+      if (*n < 1) {
+        sink_.add(at_least.value, "expected a number of problems, at least 1");
+      } else {
+        c.at_least = *n;
+      }
+    }
+    c.unit_kind = read_code(m.need("unit_kind"), sink_).value_or("");
+    const Entry within = m.need("within");
+    if (std::optional<std::string> text = read_string(within, sink_, "a window like \"7 days\"")) {
+      std::optional<Span> span = parse_days(*text);
+      if (!span || span->unit != SpanUnit::CalendarDays) {
+        sink_.add(within.value, "expected a window like \"7 days\" (calendar days)");
+      } else {
+        c.window_days = span->days;
+      }
+    }
+    read_notify(m.need("notify"), c.notify);
+    c.subject = read_template(m.need("subject"), count_template_names());
+    c.body = read_template(m.need("body"), count_template_names());
+    rules_.escalation.counts.push_back(std::move(c));
   }
 
   void read_step(const YAML::Node& node, FirstSeen& codes) {
@@ -269,10 +315,10 @@ class LadderReader {
   }
 
   // A message template: every {{name}} must be one the ladder fills.
-  std::string read_template(const Entry& e) {
+  std::string read_template(const Entry& e,
+                            const std::vector<std::string_view>& names = template_names()) {
     std::optional<std::string> text = read_string(e, sink_, "a message template");
     if (!text) return {};
-    const auto& names = template_names();
     std::size_t pos = 0;
     while ((pos = text->find("{{", pos)) != std::string::npos) {
       const std::size_t close = text->find("}}", pos + 2);

@@ -655,7 +655,10 @@ std::string summary(const RuleSet& rules) {
       << rules.categories.size() << " categories, " << rules.sources.size() << " sources, "
       << rules.severities.size() << " severities, " << rules.roles.size() << " roles\n"
       << rules.states.size() << " states, " << rules.actions.size() << " actions, "
-      << rules.deadlines.size() << " deadline rules\n";
+      << rules.deadlines.size() << " deadline rules\n"
+      << rules.escalation.steps.size() << " ladder steps, " << rules.escalation.counts.size()
+      << " count triggers, weekly report "
+      << (rules.escalation.weekly_report.mailed ? "mailed" : "not mailed") << "\n";
   if (rules.has_calendar) {
     out << "calendar " << rules.calendar.first_year() << " to " << rules.calendar.last_year();
   } else {

@@ -188,6 +188,41 @@ steps:
       }));
 }
 
+TEST(EscalationLoader, ReadsAndChecksCountTriggers) {
+  LadderPack pack;
+  pack.write(R"(steps: []
+counts:
+  - code: letter
+    name: 整改函
+    level: orange
+    at_least: 0
+    unit_kind: township
+    within: 1 week
+    notify: [county]
+    subject: "{{title}}"
+    body: "{{titles}}"
+)");
+  EXPECT_EQ(pack.errors(),
+            (Lines{
+                "escalation.yaml:5:12: expected one of: green, yellow, red",
+                "escalation.yaml:6:15: expected a number of problems, at least 1",
+                R"(escalation.yaml:8:13: expected a window like "7 days" (calendar days))",
+                "escalation.yaml:10:14: unknown template name '{{title}}'; expected one of: "
+                "unit_name, count, level, days, titles, step, campaign",
+            }));
+  const LoadResult demo = load_pack(QINGLING_SOURCE_DIR "/rules/packs/chengchuan", kToday);
+  ASSERT_TRUE(demo.rules.has_value());
+  ASSERT_EQ(demo.rules->escalation.counts.size(), 1u);
+  const CountTrigger& letter = demo.rules->escalation.counts[0];
+  EXPECT_EQ(letter.name, "整改函");
+  EXPECT_EQ(letter.level, Level::Yellow);
+  EXPECT_EQ(letter.at_least, 2);
+  EXPECT_EQ(letter.unit_kind, "township");
+  EXPECT_EQ(letter.window_days, 7);
+  EXPECT_TRUE(demo.rules->escalation.weekly_report.mailed);
+  EXPECT_EQ(demo.rules->escalation.weekly_report.day, std::chrono::Monday);
+}
+
 TEST(EscalationLoader, RequiresWhenAndWhatOfEachStep) {
   LadderPack pack;
   pack.write(R"(steps:

@@ -794,6 +794,7 @@ TEST(PackLoader, SummarisesALoadedPack) {
                                    r.rules->version +
                                    "\n6 categories, 5 sources, 3 severities, 4 roles\n"
                                    "5 states, 10 actions, 5 deadline rules\n"
+                                   "4 ladder steps, 1 count triggers, weekly report mailed\n"
                                    "calendar 2018 to 2026, time zone Asia/Shanghai\n");
 }
 

@@ -99,7 +99,24 @@ json::object escalation_json(const Escalation& e) {
     o["states"] = strings(s.states);
     steps.emplace_back(std::move(o));
   }
-  return json::object{{"working_hours", json::object{{"start", clock_time(e.hours.start)},
+  json::array counts;
+  for (const CountTrigger& c : e.counts) {
+    counts.emplace_back(json::object{{"code", c.code},
+                                     {"name", c.name},
+                                     {"level", to_string(c.level)},
+                                     {"at_least", c.at_least},
+                                     {"unit_kind", c.unit_kind},
+                                     {"within_days", c.window_days}});
+  }
+  const WeeklyReportRules& w = e.weekly_report;
+  json::value weekly = nullptr;
+  if (w.mailed) {
+    weekly = json::object{
+        {"weekday", w.day.c_encoding()}, {"at", clock_time(w.at)}, {"roles", strings(w.roles)}};
+  }
+  return json::object{{"counts", std::move(counts)},
+                      {"weekly_report", std::move(weekly)},
+                      {"working_hours", json::object{{"start", clock_time(e.hours.start)},
                                                      {"end", clock_time(e.hours.end)}}},
                       {"digest_window_minutes", e.digest_window.count()},
                       {"steps", std::move(steps)}};

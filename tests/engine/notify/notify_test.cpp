@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -63,6 +64,17 @@ RuleSet ladder_rules() {
   r.escalation.steps[2].level = Level::Yellow;
   r.escalation.steps[3].level = Level::Red;
   r.escalation.steps[3].repeat_days = 7;
+  CountTrigger letter;
+  letter.code = "letter";
+  letter.name = "整改函";
+  letter.level = Level::Yellow;
+  letter.at_least = 2;
+  letter.unit_kind = "township";
+  letter.window_days = 7;
+  letter.notify = {unit, county};
+  letter.subject = "【{{step}}】{{unit_name}}{{days}}天内{{count}}个问题预警";
+  letter.body = "{{titles}}";
+  r.escalation.counts = {letter};
   r.escalation.weekly_report.mailed = true;  // Mondays 08:30 to supervisors
   r.escalation.weekly_report.requirements = "按期整改。";
   return r;
@@ -246,13 +258,20 @@ TEST_F(Notify, AfterDowntimeEachStepFiresOnceAndEachRecipientGetsOneDigest) {
     EXPECT_NE(fired[0].fields.at("late_minutes"), "0");
   }
   const auto rows = outbox();
-  ASSERT_EQ(rows.size(), 3u);  // one digest each for the village, the county and the supervisor
+  // One digest each for the village, the county and the supervisor, and the
+  // township's letter (three problems turned yellow at once).
+  ASSERT_EQ(rows.size(), 4u);
+  const std::map<std::string, std::size_t> expected = {
+      {kVillage, 9u}, {kCounty, 7u}, {kCitySupervisor, 6u}, {"t01@example.cn", 1u}};
   for (const auto& row : rows) {
     EXPECT_EQ(row.slot, instant_of("2025-11-24T00:30:00Z")) << "sent Monday at 08:30";
-    const std::size_t expected = row.recipient == kVillage ? 9u : 6u;
-    EXPECT_EQ(row.items.size(), expected) << row.recipient;
+    EXPECT_EQ(row.items.size(), expected.at(row.recipient)) << row.recipient;
   }
-  EXPECT_NE(rows[0].items[0].text.find("补发"), std::string::npos);
+  for (const auto& row : rows) {
+    if (row.recipient == kVillage) {
+      EXPECT_NE(row.items[0].text.find("补发"), std::string::npos);
+    }
+  }
 }
 
 TEST_F(Notify, AnExtensionReplansTheLadder) {
@@ -402,6 +421,44 @@ TEST_F(Notify, TheWeeklyReportIsMailedOncePerRunAndOnlyTheLatestAfterDowntime) {
   WeeklyMailer again(*db_, *writer_, clock_);
   again.tick();
   EXPECT_EQ(again.sent(), 0u);
+}
+
+TEST_F(Notify, ATownshipWithTwoYellowProblemsInAWeekGetsOneLetter) {
+  assigned("问题一", "2025-10-17");
+  assigned("问题二", "2025-10-20");
+  assigned("问题三", "2025-10-21");
+  const auto letters = [&] {
+    std::vector<store::OutboxItem> out;
+    for (const auto& m : outbox()) {
+      for (const auto& item : m.items) {
+        if (item.step == "letter") out.push_back(item);
+      }
+    }
+    return out;
+  };
+  clock_.set(instant_of("2025-10-24T00:30:00Z"));  // 问题一 turns yellow: one is not enough
+  EXPECT_EQ(scheduler_->run_once().fired, 7u);     // and the earlier reminders of all three
+  EXPECT_TRUE(letters().empty());
+
+  clock_.set(instant_of("2025-10-27T00:30:00Z"));  // 问题二 turns yellow: two in the week
+  scheduler_->run_once();
+  auto sent = letters();
+  ASSERT_EQ(sent.size(), 2u);  // to 东溪镇 and to 望岭区
+  EXPECT_EQ(sent[0].subject, "【整改函】东溪镇7天内2个问题预警");
+  EXPECT_EQ(sent[0].text, "问题一；问题二");
+
+  clock_.set(instant_of("2025-10-28T00:30:00Z"));  // a third: once a week is enough
+  scheduler_->run_once();
+  EXPECT_EQ(letters().size(), 2u);
+  int logged = 0;
+  db_->open_reader()->scan_log([&](const store::LogEntry& e) {
+    if (e.type == "count_escalation") {
+      ++logged;
+      EXPECT_NE(e.payload.find(R"("unit":"cc.c01.t01","count":2)"), std::string::npos) << e.payload;
+    }
+    return true;
+  });
+  EXPECT_EQ(logged, 1);
 }
 
 TEST_F(Notify, AUnitCardedTwoWeeksRunningIsToldOfTheCollectiveTalk) {
