@@ -60,7 +60,13 @@ std::optional<Instant> next_report_run(const RuleSet& rules, Instant now) {
 WeeklyMailer::WeeklyMailer(store::Database& db, store::Writer& writer, const Clock& clock)
     : db_(db), writer_(writer), clock_(clock) {}
 
+std::size_t WeeklyMailer::sent() const {
+  std::lock_guard lock(mutex_);
+  return sent_;
+}
+
 std::optional<Instant> WeeklyMailer::tick() {
+  std::lock_guard lock(mutex_);
   const std::shared_ptr<const RuleSet> rules = writer_.rules();
   const Instant now = clock_.now();
   const std::optional<Instant> run = latest_report_run(*rules, now);

@@ -3,6 +3,7 @@
 // The weekly report (周报) from the live log: computed for any unit and ISO
 // week, and mailed on the pack's schedule to every recipient, once per run.
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -38,13 +39,15 @@ class WeeklyMailer {
   WeeklyMailer(store::Database& db, store::Writer& writer, const Clock& clock);
 
   // Sends the latest run if it is due and not done; returns the next run.
+  // Thread-safe: one call at a time does the work.
   std::optional<Instant> tick();
-  std::size_t sent() const { return sent_; }  // reports written to the outbox so far
+  std::size_t sent() const;  // messages written to the outbox so far
 
  private:
   store::Database& db_;
   store::Writer& writer_;
   const Clock& clock_;
+  mutable std::mutex mutex_;
   std::size_t sent_ = 0;
 };
 
