@@ -32,7 +32,14 @@ Instant planned(const EscalationStep& step, int period, Date deadline, const Rul
     const Instant end_of_day = rules.zone.at_local(deadline, rules.escalation.hours.end);
     return end_of_day + hours{sign * step.hours} + days{repeat};
   }
-  const Date day = shift(deadline, sign * step.days, step.unit, rules) + days{repeat};
+  Date day = shift(deadline, sign * step.days, step.unit, rules) + days{repeat};
+  // A reminder for a deadline on a day off comes on the working day before
+  // it (Friday for a Saturday), not after the deadline has passed.
+  for (int i = 0; step.anchor != StepAnchor::After && i < kMaxDaysToWorkingDay &&
+                  !rules.calendar.is_working_day(day);
+       ++i) {
+    day -= days{1};
+  }
   return rules.zone.at_local(day, rules.escalation.hours.start);
 }
 

@@ -99,6 +99,15 @@ TEST_F(Ladder, WorkingDaysCountTheHolidayCalendar) {
   EXPECT_EQ(due_of("bulletin", 0, "2025-09-30"), instant_of("2025-10-14T00:30:00Z"));
 }
 
+TEST_F(Ladder, AReminderForADeadlineOnADayOffComesTheWorkingDayBefore) {
+  // Deadline Saturday 2025-10-18: the deadline-day reminder on Friday, not Monday.
+  EXPECT_EQ(due_of("work_reminder", 0, "2025-10-18"), instant_of("2025-10-17T00:30:00Z"));
+  // Deadline Wednesday 2025-10-01, in the National Day holiday: Tuesday 09-30.
+  EXPECT_EQ(due_of("work_reminder", 0, "2025-10-01"), instant_of("2025-09-30T00:30:00Z"));
+  // Steps after the deadline still move forward: 15 days after 10-18 is Sunday 11-02.
+  EXPECT_EQ(due_of("yellow_card", 0, "2025-10-18"), instant_of("2025-11-03T00:30:00Z"));
+}
+
 TEST_F(Ladder, AStepDueOnAWeekendNightIsSentOnMondayMorning) {
   EscalationStep late_night = step("evening", StepAnchor::After, 0, SpanUnit::CalendarDays);
   late_night.hours = 4;  // 17:30 + 4 h = Friday 21:30
