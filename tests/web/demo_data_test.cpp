@@ -339,7 +339,8 @@ TEST_F(DemoData, OverdueProblemsAreRedOrYellowAsTheLadderRaisedThem) {
 
 // F5 "submitted late (≈7 d after deadline; was yellow)".
 TEST_F(DemoData, F5WasYellowBeforeItsLateSubmission) {
-  const Issue& f5 = campaign_problem(in("cc", "submitted"), "F5");
+  const std::vector<Issue> submitted = in("cc", "submitted");
+  const Issue& f5 = campaign_problem(submitted, "F5");
   EXPECT_EQ(f5.level, Level::Yellow);
   Instant bulletin{};
   Instant submit{};
