@@ -141,8 +141,10 @@ class Notify : public ::testing::Test {
     scheduler_ = std::make_unique<Scheduler>(*writer_, clock_);
   }
   void close() {
-    scheduler_.reset();
+    // The writer's listener may call the scheduler until the writer stops.
+    if (scheduler_) scheduler_->stop();
     if (writer_) writer_->stop();
+    scheduler_.reset();
     writer_.reset();
     db_.reset();
   }
