@@ -104,6 +104,17 @@ bool step_applies(const EscalationStep& step, const Issue& issue, const RuleSet&
   return state != nullptr && state->clock == DeadlineClock::Running;
 }
 
+namespace {
+
+// The first period of `step` still to fire for the problem as it stands, if any.
+std::optional<int> pending_period(const EscalationStep& step, const Issue& issue,
+                                  const RuleSet& rules) {
+  if (!step_applies(step, issue, rules)) return std::nullopt;
+  return first_unfired(step, issue);
+}
+
+}  // namespace
+
 Instant step_due(const EscalationStep& step, int period, Date deadline, const RuleSet& rules) {
   return next_working_moment(planned(step, period, deadline, rules), rules);
 }
@@ -111,8 +122,7 @@ Instant step_due(const EscalationStep& step, int period, Date deadline, const Ru
 std::vector<StepDue> due_steps(const Issue& issue, const RuleSet& rules, Instant now) {
   std::vector<StepDue> out;
   for (const EscalationStep& step : rules.escalation.steps) {
-    if (!step_applies(step, issue, rules)) continue;
-    const std::optional<int> first = first_unfired(step, issue);
+    const std::optional<int> first = pending_period(step, issue, rules);
     if (!first) continue;
     const Date deadline = issue.deadline->date;
     if (step_due(step, *first, deadline, rules) > now) continue;
@@ -134,8 +144,7 @@ std::vector<StepDue> due_steps(const Issue& issue, const RuleSet& rules, Instant
 std::optional<Instant> next_escalation(const Issue& issue, const RuleSet& rules) {
   std::optional<Instant> earliest;
   for (const EscalationStep& step : rules.escalation.steps) {
-    if (!step_applies(step, issue, rules)) continue;
-    const std::optional<int> first = first_unfired(step, issue);
+    const std::optional<int> first = pending_period(step, issue, rules);
     if (!first) continue;
     const Instant due = step_due(step, *first, issue.deadline->date, rules);
     if (!earliest || due < *earliest) earliest = due;
@@ -145,16 +154,12 @@ std::optional<Instant> next_escalation(const Issue& issue, const RuleSet& rules)
 
 std::vector<StepDue> steps_between(const Issue& issue, const RuleSet& rules, Instant from,
                                    Instant to) {
-  std::vector<StepDue> out;
+  // Overdue firings happen at the next wake-up, i.e. within the window.
+  std::vector<StepDue> out = due_steps(issue, rules, from);
   for (const EscalationStep& step : rules.escalation.steps) {
-    if (!step_applies(step, issue, rules)) continue;
-    const std::optional<int> first = first_unfired(step, issue);
+    const std::optional<int> first = pending_period(step, issue, rules);
     if (!first) continue;
     const Date deadline = issue.deadline->date;
-    // Overdue firings happen at the next wake-up, i.e. within the window.
-    for (StepDue d : due_steps(issue, rules, from)) {
-      if (d.step == &step) out.push_back(d);
-    }
     const int last_period = step.repeat_days ? *first + 400 : *first;
     for (int period = *first; period <= last_period; ++period) {
       const Instant due = step_due(step, period, deadline, rules);

@@ -1,31 +1,9 @@
 #include "engine/notify/compose.h"
 
+#include "engine/report/render.h"
+
 namespace qingling::notify {
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string trimmed(const std::string& text) {
   const std::size_t end = text.find_last_not_of("\n ");
@@ -54,7 +32,7 @@ std::string html_paragraphs(const std::string& text) {
   while (start <= body.size() && !body.empty()) {
     const std::size_t end = body.find('\n', start);
     const std::string line = body.substr(start, end == std::string::npos ? end : end - start);
-    if (!line.empty()) out += "<p>" + escape(line) + "</p>";
+    if (!line.empty()) out += "<p>" + report::html_escape(line) + "</p>";
     if (end == std::string::npos) break;
     start = end + 1;
   }
@@ -79,12 +57,12 @@ mail::Message compose(const store::OutboxMessage& m, const ComposeOptions& optio
   out.subject = "【整改督办汇总】" + options.campaign + "：" + count + "条提醒（" +
                 local_day(m.slot, options.zone) + "）";
   std::string text = m.recipient_name + "：\n以下" + count + "条整改事项需要关注：\n";
-  std::string html =
-      "<p>" + escape(m.recipient_name) + "：</p><p>以下" + count + "条整改事项需要关注：</p><ol>";
+  std::string html = "<p>" + report::html_escape(m.recipient_name) + "：</p><p>以下" + count +
+                     "条整改事项需要关注：</p><ol>";
   int n = 0;
   for (const store::OutboxItem& item : m.items) {
     text += "\n" + std::to_string(++n) + ". " + item.subject + "\n" + trimmed(item.text) + "\n";
-    html += "<li><p><strong>" + escape(item.subject) + "</strong></p>" +
+    html += "<li><p><strong>" + report::html_escape(item.subject) + "</strong></p>" +
             html_paragraphs(item.text) + "</li>";
   }
   out.text = text;
