@@ -9,6 +9,8 @@ build_packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libyaml-cpp-dev libhowardhinnant-date-dev libcli11-dev libsodium-dev
   googletest libgtest-dev libcurl4-openssl-dev python3-aiosmtpd
+  libxlsxwriter-dev libzip-dev libexpat1-dev libmagic-dev
+  python3-openpyxl python3-icalendar python3-jsonschema python3-yaml
 )
 tool_packages=(clang-format wrk python3 curl)
 

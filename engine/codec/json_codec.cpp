@@ -197,6 +197,11 @@ std::string encode_issue(const Issue& i) {
   if (i.cleared_at) o["cleared_at"] = format_instant(*i.cleared_at);
   o["level"] = to_string(i.level);
   if (!i.escalations.empty()) o["escalations"] = to_json(i.escalations);
+  if (i.last_note) {
+    o["last_note"] = json::object{{"action", i.last_note->action},
+                                  {"text", i.last_note->text},
+                                  {"at", format_instant(i.last_note->at)}};
+  }
   return json::serialize(o);
 }
 
@@ -227,6 +232,11 @@ Issue decode_issue(std::string_view text) {
         firing.at = *parse_instant(string_of(f, "at"));
         i.escalations.emplace(std::string(step), firing);
       }
+    }
+    if (const json::value* n = o.if_contains("last_note")) {
+      const json::object& note = n->as_object();
+      i.last_note = Note{string_of(note, "action"), string_of(note, "text"),
+                         *parse_instant(string_of(note, "at"))};
     }
     return i;
   } catch (const std::exception& ex) {

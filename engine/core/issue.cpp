@@ -16,6 +16,7 @@ constexpr IssueAttribute kAttributes[] = {
     {"lead_unit", &Issue::lead_unit},
     {"responsible_leader", &Issue::responsible_leader},
     {"measures", &Issue::measures},
+    {"external_ref", &Issue::external_ref},
 };
 
 const IssueAttribute* find_attribute(std::string_view name) {
@@ -107,6 +108,9 @@ Issue apply(Issue issue, const Event& event) {
     issue.cleared_at = event.enters_cleared ? std::optional<Instant>{event.at} : std::nullopt;
   }
   if (event.type == Event::Type::EvidenceAttached) ++issue.evidence_count;
+  if (event.type == Event::Type::Action && !event.comment.empty()) {
+    issue.last_note = Note{event.action, event.comment, event.at};
+  }
   issue.id = event.issue_id;
   issue.version = event.version;
   issue.updated_at = event.at;

@@ -52,6 +52,14 @@ struct StepFiring {
 
 // A problem (问题) as it stands after its events: the projection that reads
 // serve. Built only by `apply` from events.
+// The latest comment given with an action (a progress report, a rejection's
+// reason…), for lists and the ledger's 整改进展 column.
+struct Note {
+  std::string action;
+  std::string text;
+  Instant at{};
+};
+
 struct Issue {
   std::int64_t id = 0;
   int version = 0;  // number of events applied
@@ -65,6 +73,7 @@ struct Issue {
   std::string lead_unit;           // 牵头单位
   std::string responsible_leader;  // 责任领导 (a title or a name, not a user)
   std::string measures;            // 整改措施
+  std::string external_ref;        // 编号 in the spreadsheet it was imported from
   std::string state;
   std::optional<Deadline> deadline;
   std::optional<Date> paused_since;  // set while the clock is paused
@@ -76,6 +85,7 @@ struct Issue {
   std::optional<Instant> cleared_at;
   Level level = Level::Green;  // raised by the ladder; back to green with a new deadline
   std::map<std::string, StepFiring> escalations;  // by step code
+  std::optional<Note> last_note;
 };
 
 // One fact in a problem's history. Events are what the log stores and what

@@ -62,6 +62,7 @@ Result<Event> decide_create(const IssueDraft& draft, const Actor& actor,
   const auto get = [&](const char* name) -> std::string& { return fields[name]; };
   if (get("title").empty()) errors.push_back({"title", "a short title is required"});
   check_text("title", get("title"), kMaxTitle, errors);
+  check_text("external_ref", get("external_ref"), kMaxTitle, errors);
   for (const char* name : {"description", "measures", "responsible_leader"}) {
     check_text(name, get(name), kMaxText, errors);
   }
