@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/core/time.h"
 #include "engine/store/store.h"
@@ -33,6 +34,14 @@ struct Call {
   std::map<std::string, std::string> query;  // decoded query parameters (last one wins)
   std::optional<store::User> user;           // set for authenticated routes
 };
+
+// A route the API answers: its method ("GET") and path pattern
+// ("/api/v1/issues/{id}"), in the route table's order.
+struct RouteInfo {
+  std::string method;
+  std::string pattern;
+};
+std::vector<RouteInfo> route_table();
 
 // The HTTP API v1: a route table (web/api/routes.cpp) and its handlers.
 class Api {

@@ -25,6 +25,7 @@ net::awaitable<Response> retry_outbox(Services& s, Call& call);
 net::awaitable<Response> get_forecast(Services& s, Call& call);
 net::awaitable<Response> weekly_report(Services& s, Call& call);
 
+net::awaitable<Response> serve_openapi(Services& s, Call& call);
 net::awaitable<Response> healthz(Services& s, Call& call);
 net::awaitable<Response> readyz(Services& s, Call& call);
 

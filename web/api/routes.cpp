@@ -41,6 +41,7 @@ const Route kRoutes[] = {
     {http::verb::get, "/api/v1/outbox", list_outbox},
     {http::verb::post, "/api/v1/outbox/{id}/retry", retry_outbox},
     {http::verb::get, "/api/v1/me", who_am_i},
+    {http::verb::get, "/api/v1/openapi.yaml", serve_openapi, false},
     {http::verb::get, "/healthz", healthz, false},
     {http::verb::get, "/readyz", readyz, false},
 };
@@ -135,6 +136,14 @@ Rejection unauthenticated(bool had_token) {
 }
 
 }  // namespace
+
+std::vector<RouteInfo> route_table() {
+  std::vector<RouteInfo> out;
+  for (const Route& r : kRoutes) {
+    out.push_back({std::string(http::to_string(r.method)), std::string(r.pattern)});
+  }
+  return out;
+}
 
 net::awaitable<std::optional<store::User>> Api::authenticate(const Request& req) {
   auto token = bearer_token(req);
