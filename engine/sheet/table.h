@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,11 @@ struct Row {
 };
 
 // A sheet read from CSV or XLSX: the first non-empty row is the header, the
-// rows after it the data. Entirely empty rows are skipped.
+// rows after it the data. Rows whose cells are all blank (empty, spaces,
+// tabs, U+3000) are skipped. Trailing empty header cells are dropped; a
+// shorter data row is padded with "" to the header's width, a longer one
+// keeps its extra cells (for the caller to report) but loses trailing empty
+// ones. Line breaks inside cells read "\n" (a CR LF pair becomes one LF).
 struct Table {
   std::vector<std::string> header;
   std::size_t header_row = 0;
@@ -26,6 +31,15 @@ struct Table {
 struct ReadError {
   std::string where;
   std::string message;
+};
+
+// Bounds that keep a hostile or runaway file (a zip bomb, a sheet with a
+// value in every one of a million rows) from exhausting memory. Going past
+// any of them is a ReadError, never a truncated table.
+struct ReadLimits {
+  std::uint64_t max_part_bytes = 200ull << 20;  // one uncompressed XLSX part
+  std::size_t max_rows = 1'000'000;             // non-empty rows, header included
+  std::size_t max_cells = 10'000'000;           // cells kept, padding included
 };
 
 }  // namespace qingling::sheet
