@@ -190,6 +190,7 @@ std::string encode_issue(const Issue& i) {
   if (i.deadline) o["deadline"] = to_json(*i.deadline);
   if (i.paused_since) o["paused_since"] = format_date(*i.paused_since);
   o["evidence_count"] = i.evidence_count;
+  o["evidence_bytes"] = i.evidence_bytes;
   o["attributes"] = fields_to_json(i.attributes);
   o["created_by"] = i.created_by;
   o["created_at"] = format_instant(i.created_at);
@@ -217,6 +218,8 @@ Issue decode_issue(std::string_view text) {
       i.deadline = deadline_from(d->as_object());
     if (const json::value* p = o.if_contains("paused_since")) i.paused_since = date_from(*p);
     i.evidence_count = int_of(o, "evidence_count");
+    if (const json::value* b = o.if_contains("evidence_bytes"))
+      i.evidence_bytes = b->to_number<std::int64_t>();
     i.attributes = fields_from(o.if_contains("attributes"));
     i.created_by = string_of(o, "created_by");
     i.created_at = *parse_instant(string_of(o, "created_at"));

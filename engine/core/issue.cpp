@@ -107,7 +107,13 @@ Issue apply(Issue issue, const Event& event) {
     issue.paused_since = event.enters_paused ? std::optional<Date>{event.local_date} : std::nullopt;
     issue.cleared_at = event.enters_cleared ? std::optional<Instant>{event.at} : std::nullopt;
   }
-  if (event.type == Event::Type::EvidenceAttached) ++issue.evidence_count;
+  if (event.type == Event::Type::EvidenceAttached) {
+    ++issue.evidence_count;
+    const std::string size = field_or(event, "evidence.size");
+    std::int64_t bytes = 0;
+    std::from_chars(size.data(), size.data() + size.size(), bytes);
+    issue.evidence_bytes += bytes;
+  }
   if (event.type == Event::Type::Action && !event.comment.empty()) {
     issue.last_note = Note{event.action, event.comment, event.at};
   }

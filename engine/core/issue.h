@@ -78,6 +78,7 @@ struct Issue {
   std::optional<Deadline> deadline;
   std::optional<Date> paused_since;  // set while the clock is paused
   int evidence_count = 0;
+  std::int64_t evidence_bytes = 0;                // sizes of the attached files, added up
   std::map<std::string, std::string> attributes;  // latest value of other action fields
   std::string created_by;
   Instant created_at{};

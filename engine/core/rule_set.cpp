@@ -71,4 +71,16 @@ std::string_view to_string(UnitRelation relation) {
   return "responsible";
 }
 
+bool EvidenceRules::allows(std::string_view media_type) const {
+  media_type = media_type.substr(0, media_type.find(';'));  // "text/plain; charset=utf-8"
+  while (!media_type.empty() && media_type.back() == ' ') media_type.remove_suffix(1);
+  for (const std::string& t : types) {
+    if (t == media_type) return true;
+    if (t.size() > 2 && t.ends_with("/*") && media_type.starts_with(t.substr(0, t.size() - 1))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace qingling

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -166,6 +167,27 @@ struct WeeklyReportRules {
   bool yellow_card_any_red = true;        //   or when it holds a red problem
 };
 
+// What evidence files (佐证材料) a campaign takes: `evidence` in campaign.yaml.
+struct EvidenceRules {
+  std::int64_t max_file_bytes = 20 * 1024 * 1024;      // one file
+  std::int64_t max_problem_bytes = 200 * 1024 * 1024;  // all files of one problem together
+  // Media types as judged from the content; "image/*" takes any image.
+  std::vector<std::string> types = {
+      "image/jpeg",
+      "image/png",
+      "image/gif",
+      "image/webp",
+      "image/heic",
+      "application/pdf",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/msword",
+      "application/vnd.ms-excel",
+      "text/plain"};
+
+  bool allows(std::string_view media_type) const;
+};
+
 struct Escalation {
   WorkingHours hours;
   // Messages to one recipient falling due within one window go out as one digest.
@@ -203,6 +225,7 @@ struct RuleSet {
   std::vector<ActionDef> actions;
   std::vector<DeadlineRule> deadlines;
   Escalation escalation;
+  EvidenceRules evidence;
 
   const StateDef* find_state(std::string_view name) const;
   const ActionDef* find_action(std::string_view name) const;

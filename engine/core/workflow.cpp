@@ -277,7 +277,26 @@ Result<Event> decide_evidence(const Issue& issue, const Actor& actor, const std:
   if (file_name.empty()) errors.push_back({"file_name", "a file name is required"});
   check_text("file_name", file_name, 255, errors);
   if (sha256.size() != 64) errors.push_back({"sha256", "expected 64 hex digits"});
+  if (size <= 0) errors.push_back({"size", "the file is empty"});
   if (!errors.empty()) return Rejection::invalid("The evidence is not valid.", std::move(errors));
+  const EvidenceRules& limits = ctx.rules.evidence;
+  if (!limits.allows(content_type)) {
+    std::string list;
+    for (const std::string& t : limits.types) list += (list.empty() ? "" : ", ") + t;
+    return Rejection::unsupported_type(
+        "file", "'" + file_name + "' is " + content_type + "; the campaign takes " + list + ".");
+  }
+  if (size > limits.max_file_bytes) {
+    return Rejection::too_large("file", "'" + file_name + "' has " + std::to_string(size) +
+                                            " bytes; a file may have at most " +
+                                            std::to_string(limits.max_file_bytes) + ".");
+  }
+  if (issue.evidence_bytes + size > limits.max_problem_bytes) {
+    return Rejection::too_large(
+        "file", "'" + file_name + "' would bring the problem's evidence to " +
+                    std::to_string(issue.evidence_bytes + size) + " bytes; at most " +
+                    std::to_string(limits.max_problem_bytes) + " are kept per problem.");
+  }
   Event e;
   e.type = Event::Type::EvidenceAttached;
   e.issue_id = issue.id;

@@ -67,10 +67,24 @@ Result<Receipt> run(WriteBackend& backend, const AttachEvidence& c, const WriteC
   if (!issue || !can_see(*issue, c.actor, ctx.units)) {
     return Rejection::not_found("No problem " + std::to_string(c.issue_id) + ".");
   }
-  auto decided = decide_evidence(*issue, c.actor, c.file_name, c.content_type, c.sha256, c.size,
-                                 DecisionContext{ctx.rules, ctx.units, ctx.now});
-  if (!decided) return decided.error();
-  return append(backend, *issue, *decided, ctx);
+  if (c.files.empty()) return Rejection::invalid_field("file", "send at least one file");
+  Result<Receipt> receipt = Receipt{*issue, false};
+  for (std::size_t i = 0; i < c.files.size(); ++i) {
+    const EvidenceFileRef& f = c.files[i];
+    auto decided = decide_evidence(receipt->issue, c.actor, f.file_name, f.content_type, f.sha256,
+                                   f.size, DecisionContext{ctx.rules, ctx.units, ctx.now});
+    if (!decided) {
+      // Name the file among several; the caller's savepoint undoes the ones before.
+      Rejection r = decided.error();
+      if (c.files.size() > 1) {
+        for (FieldError& fe : r.fields) fe.field = "file[" + std::to_string(i) + "]";
+      }
+      return r;
+    }
+    receipt = append(backend, receipt->issue, *decided, ctx);
+    if (!receipt) return receipt;
+  }
+  return receipt;
 }
 
 Result<Receipt> run(WriteBackend& backend, const Job& job, const WriteContext& ctx) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "engine/core/rejection.h"
 #include "engine/core/workflow.h"
@@ -32,14 +33,19 @@ struct TakeAction {
   Actor actor;
 };
 
-// Record an evidence file already stored under its SHA-256.
+// An evidence file already stored under its SHA-256.
+struct EvidenceFileRef {
+  std::string file_name;
+  std::string content_type;  // as judged from the content
+  std::string sha256;
+  std::int64_t size = 0;
+};
+
+// Record evidence files: one event each, all or none.
 struct AttachEvidence {
   std::int64_t issue_id = 0;
   Actor actor;
-  std::string file_name;
-  std::string content_type;
-  std::string sha256;
-  std::int64_t size = 0;
+  std::vector<EvidenceFileRef> files;
 };
 
 // What commands are judged against.

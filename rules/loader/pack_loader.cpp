@@ -1,6 +1,7 @@
 #include "rules/loader/pack_loader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <set>
 #include <sstream>
@@ -148,6 +149,7 @@ class PackLoader {
 
   void read_campaign();
   void read_campaign_block(const YAML::Node& node);
+  void read_evidence(const YAML::Node& node);
   void read_extra_days(const Entry& e);
   void read_calendar(const fs::path& path);
   void read_calendar_days(const Entry& e, bool working, int first_year, int last_year,
@@ -196,7 +198,7 @@ void PackLoader::read_campaign() {
   if (!campaign_file_.parsed) return;
   MapReader top(root,
                 {"campaign", "roles", "categories", "sources", "default_source", "severities",
-                 "default_severity"},
+                 "default_severity", "evidence"},
                 sink);
   if (std::optional<YAML::Node> c = read_mapping(top.need("campaign"), sink)) {
     read_campaign_block(*c);
@@ -220,6 +222,62 @@ void PackLoader::read_campaign() {
     rules_.default_severity = *code;
     check_known({*code, default_severity.value.Mark()}, codes_of(rules_.severities), "severity",
                 sink);
+  }
+  if (std::optional<YAML::Node> e = read_mapping(top.get("evidence"), sink)) read_evidence(*e);
+}
+
+namespace {
+
+// "20 MB", "512 KB", "1 GB" or a plain number of bytes; at least one byte.
+std::optional<std::int64_t> read_size(const Entry& e, ErrorSink& sink) {
+  auto text = read_string(e, sink, "a size like 20 MB");
+  if (!text) return std::nullopt;
+  std::int64_t number = 0;
+  const char* begin = text->data();
+  const char* end = begin + text->size();
+  auto [rest, ec] = std::from_chars(begin, end, number);
+  std::string_view unit(rest, static_cast<std::size_t>(end - rest));
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  std::int64_t scale = 0;
+  if (unit.empty() || unit == "B" || unit == "bytes") scale = 1;
+  if (unit == "KB" || unit == "KiB") scale = 1024;
+  if (unit == "MB" || unit == "MiB") scale = 1024 * 1024;
+  if (unit == "GB" || unit == "GiB") scale = 1024 * 1024 * 1024;
+  if (ec != std::errc{} || rest == begin || scale == 0 || number <= 0 ||
+      number > (std::int64_t{1} << 40) / scale) {
+    sink.add(e.value, "expected a size like 20 MB, 512 KB or 1 GB (at most 1 TB)");
+    return std::nullopt;
+  }
+  return number * scale;
+}
+
+}  // namespace
+
+// campaign.yaml `evidence`: limits for evidence files.
+void PackLoader::read_evidence(const YAML::Node& node) {
+  ErrorSink& sink = campaign_file_.sink;
+  MapReader m(node, {"max_file_size", "max_problem_size", "types"}, sink);
+  EvidenceRules& rules = rules_.evidence;
+  if (auto size = read_size(m.get("max_file_size"), sink)) rules.max_file_bytes = *size;
+  if (auto size = read_size(m.get("max_problem_size"), sink)) rules.max_problem_bytes = *size;
+  if (rules.max_problem_bytes < rules.max_file_bytes) {
+    sink.add(node, "max_problem_size must be at least max_file_size");
+  }
+  const Entry types = m.get("types");
+  if (auto list = read_sequence(types, sink)) {
+    rules.types.clear();
+    for (const YAML::Node& item : *list) {
+      auto type = read_string(item, sink);
+      if (!type) continue;
+      const std::size_t slash = type->find('/');
+      if (slash == std::string::npos || slash == 0 || slash + 1 == type->size() ||
+          type->find_first_of(" ;,") != std::string::npos) {
+        sink.add(item, "expected a media type like image/jpeg, application/pdf or image/*");
+        continue;
+      }
+      rules.types.push_back(*type);
+    }
+    if (rules.types.empty()) sink.add(types.key, "expected at least one media type");
   }
 }
 

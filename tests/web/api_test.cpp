@@ -69,7 +69,7 @@ TEST_F(ApiTest, WholeLifecycleFromDiscoveryToClearanceAndReopen) {
                          "/evidence?name=%E5%9C%A8%E6%A0%A1%E8%AF%81%E6%98%8E.txt",
                      "enrolment proof", {{"Content-Type", "text/plain"}});
   ASSERT_EQ(res.status, 201u) << res.body;
-  EXPECT_EQ(version_of(res), 3);
+  EXPECT_EQ(res.json().at("issue").at("version").as_int64(), 3);
 
   res = act("responsible", id, "submit", 3,
             {{"comment", "已劝返复学"}, {"fields", {{"head_confirmed", true}}}});

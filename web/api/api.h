@@ -11,6 +11,7 @@
 #include "engine/core/time.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
+#include "web/api/evidence_store.h"
 #include "web/api/token_cache.h"
 #include "web/server/http.h"
 #include "web/server/http_server.h"
@@ -23,7 +24,7 @@ struct Services {
   store::Writer& writer;
   ReaderPool& readers;
   const Clock& clock;
-  std::filesystem::path evidence_dir;         // content-addressed files
+  EvidenceStore& evidence;                    // content-addressed files
   std::function<void()> outbox_changed = {};  // wakes the mail sender
 };
 

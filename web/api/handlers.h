@@ -13,6 +13,7 @@ net::awaitable<Response> get_issue(Services& s, Call& call);
 net::awaitable<Response> take_action(Services& s, Call& call);
 net::awaitable<Response> list_events(Services& s, Call& call);
 net::awaitable<Response> attach_evidence(Services& s, Call& call);
+net::awaitable<Response> list_evidence(Services& s, Call& call);
 net::awaitable<Response> fetch_evidence(Services& s, Call& call);
 
 net::awaitable<Response> list_units(Services& s, Call& call);

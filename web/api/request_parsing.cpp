@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "web/api/responses.h"
+#include "web/api/views.h"
 
 namespace qingling::web {
 namespace json = boost::json;
@@ -60,5 +61,17 @@ std::optional<std::int64_t> parse_id(const std::string& text) {
 }
 
 Date today(const Services& s) { return s.writer.rules()->zone.local_date(s.clock.now()); }
+
+net::awaitable<std::optional<Issue>> visible_issue(Services& s, const Call& call, std::int64_t id) {
+  auto issue = co_await s.readers.read([id](store::ReadView& v) { return v.issue(id); });
+  if (issue && !can_see(*issue, call.user->actor(), *s.writer.units())) issue.reset();
+  co_return issue;
+}
+
+boost::json::object issue_view(Services& s, const Call& call, const Issue& issue) {
+  const auto rules = s.writer.rules();
+  const auto units = s.writer.units();
+  return issue_json(issue, *rules, *units, call.user->actor(), today(s));
+}
 
 }  // namespace qingling::web

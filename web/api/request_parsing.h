@@ -30,4 +30,10 @@ std::optional<std::int64_t> parse_id(const std::string& text);
 // The campaign-local date now.
 Date today(const Services& s);
 
+// Loads a problem the caller may see, or nothing (answer 404 then).
+net::awaitable<std::optional<Issue>> visible_issue(Services& s, const Call& call, std::int64_t id);
+
+// The problem as the caller sees it (views.h issue_json with today's rules).
+boost::json::object issue_view(Services& s, const Call& call, const Issue& issue);
+
 }  // namespace qingling::web

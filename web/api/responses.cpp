@@ -55,6 +55,12 @@ Response problem(const Request& req, const Rejection& r) {
     case Rejection::Kind::NotAllowed:
       return problem(req, http::status::conflict, "/problems/not-allowed",
                      "Not allowed in this state", r.detail);
+    case Rejection::Kind::TooLarge:
+      return problem(req, http::status::payload_too_large, "/problems/too-large", "Too large",
+                     r.detail, r.fields);
+    case Rejection::Kind::UnsupportedType:
+      return problem(req, http::status::unsupported_media_type, "/problems/unsupported-type",
+                     "File type not taken", r.detail, r.fields);
     case Rejection::Kind::StaleVersion:
       return problem(req, http::status::precondition_failed, "/problems/stale-version",
                      "Changed by someone else", r.detail);

@@ -31,6 +31,7 @@ const Route kRoutes[] = {
     {http::verb::post, "/api/v1/issues/{id}/actions/{action}", take_action},
     {http::verb::get, "/api/v1/issues/{id}/events", list_events},
     {http::verb::post, "/api/v1/issues/{id}/evidence", attach_evidence, true, true},
+    {http::verb::get, "/api/v1/issues/{id}/evidence", list_evidence},
     {http::verb::get, "/api/v1/issues/{id}/evidence/{hash}", fetch_evidence},
     {http::verb::get, "/api/v1/units", list_units},
     {http::verb::get, "/api/v1/categories", list_categories},
@@ -160,7 +161,6 @@ net::awaitable<std::optional<store::User>> Api::authenticate(const Request& req)
 
 net::awaitable<Admission> Api::admit(const Request& req) {
   constexpr std::size_t kJson = 1024 * 1024;
-  constexpr std::size_t kUpload = 32 * 1024 * 1024;
   Admission admission{kJson, std::nullopt};
   const Dispatch d = find_route(req);
   if (d.route == nullptr || !d.route->takes_files) co_return admission;
@@ -169,7 +169,9 @@ net::awaitable<Admission> Api::admit(const Request& req) {
     admission.refusal = problem(req, unauthenticated(bearer_token(req).has_value()));
     co_return admission;
   }
-  admission.body_limit = kUpload;
+  // Evidence: as much as one problem may hold, and a little for the form.
+  const auto limits = s_.writer.rules()->evidence;
+  admission.body_limit = static_cast<std::size_t>(limits.max_problem_bytes) + 1024 * 1024;
   co_return admission;
 }
 

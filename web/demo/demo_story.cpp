@@ -289,12 +289,11 @@ void Stage::run(const std::vector<Script>& scripts) {
                                     ActionRequest{step.action, step.fields, step.comment}, actor};
         break;
       case Step::Kind::Attach:
-        command = store::AttachEvidence{issue.id,
-                                        actor,
-                                        step.file.name,
-                                        step.file.content_type,
-                                        store_evidence(step.file),
-                                        static_cast<std::int64_t>(step.file.content.size())};
+        command = store::AttachEvidence{
+            issue.id,
+            actor,
+            {{step.file.name, step.file.content_type, store_evidence(step.file),
+              static_cast<std::int64_t>(step.file.content.size())}}};
         what = "attaching " + step.file.name + " to " + scripts[s].label;
         break;
     }

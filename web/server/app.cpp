@@ -65,6 +65,7 @@ struct App::Impl {
   std::unique_ptr<notify::MailSender> sender;
   std::unique_ptr<notify::WeeklyMailer> weekly;
   std::unique_ptr<ReaderPool> readers;
+  std::unique_ptr<EvidenceStore> evidence;
   net::io_context ioc;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
@@ -122,7 +123,9 @@ struct App::Impl {
       scheduler->also_run([this] { return weekly->tick(); });
     }
     readers = std::make_unique<ReaderPool>(*db, options.reader_threads);
-    Services services{*writer, *readers, clock, options.data_dir / "evidence"};
+    evidence = std::make_unique<EvidenceStore>(options.data_dir / "evidence");
+    evidence->sweep_temporaries();
+    Services services{*writer, *readers, clock, *evidence};
     services.outbox_changed = [this] {
       if (sender) sender->wake();
     };

@@ -1,0 +1,225 @@
+// 佐证材料: attaching evidence files to a problem, listing and fetching them.
+
+#include <charconv>
+#include <fstream>
+#include <iterator>
+
+#include <boost/json.hpp>
+
+#include "web/api/handlers.h"
+#include "web/api/media_type.h"
+#include "web/api/multipart.h"
+#include "web/api/request_parsing.h"
+#include "web/api/responses.h"
+#include "web/api/submit.h"
+
+namespace qingling::web {
+namespace json = boost::json;
+namespace {
+
+// One file of an upload, before it is stored.
+struct Upload {
+  std::string name;
+  std::string_view content;
+};
+
+bool is_sha256(const std::string& text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::string evidence_url(std::int64_t id, const std::string& hash) {
+  return "/api/v1/issues/" + std::to_string(id) + "/evidence/" + hash;
+}
+
+json::object evidence_json(const Event& e) {
+  const auto field = [&](const char* name) {
+    auto it = e.fields.find(name);
+    return it == e.fields.end() ? std::string{} : it->second;
+  };
+  const std::string hash = field("evidence.sha256");
+  std::int64_t size = 0;
+  const std::string size_text = field("evidence.size");
+  std::from_chars(size_text.data(), size_text.data() + size_text.size(), size);
+  return {{"sha256", hash},
+          {"name", field("evidence.name")},
+          {"type", field("evidence.type")},
+          {"size", size},
+          {"url", evidence_url(e.issue_id, hash)},
+          {"attached_by", e.actor},
+          {"attached_at", format_instant(e.at)}};
+}
+
+// RFC 5987 encoding of a UTF-8 file name for Content-Disposition.
+std::string rfc5987(std::string_view name) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+// An ASCII stand-in for old clients (RFC 6266 §4.3): each run of non-ASCII
+// bytes, controls and quotes becomes one '_', the extension is kept.
+std::string ascii_name(std::string_view name) {
+  std::string out;
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    if (plain) {
+      out += static_cast<char>(c);
+    } else if (out.empty() || out.back() != '_') {
+      out += '_';
+    }
+  }
+  return out;
+}
+
+// The files of the request: the `file` parts of a multipart/form-data body,
+// or the raw body named by ?name=.
+Result<std::vector<Upload>> uploads_of(const Call& call) {
+  const std::string boundary = form_boundary(call.req[http::field::content_type]);
+  std::vector<Upload> files;
+  if (!boundary.empty()) {
+    auto parts = parse_form_data(call.req.body(), boundary);
+    if (!parts) return parts.error();
+    std::vector<FieldError> errors;
+    for (const FormPart& p : *parts) {
+      if (p.name != "file") continue;
+      const std::string field = "file[" + std::to_string(files.size()) + "]";
+      if (p.file_name.empty()) errors.push_back({field, "each file part needs a filename"});
+      if (p.content.empty()) errors.push_back({field, "the file '" + p.file_name + "' is empty"});
+      files.push_back({p.file_name, p.content});
+    }
+    if (files.empty()) errors.push_back({"file", "send the files as parts named 'file'"});
+    if (!errors.empty()) return Rejection::invalid("The upload is not valid.", std::move(errors));
+    return files;
+  }
+  std::vector<FieldError> errors;
+  const auto name = call.query.find("name");
+  if (name == call.query.end() || name->second.empty()) {
+    errors.push_back({"name", "give the file name as ?name=, or send multipart/form-data"});
+  }
+  if (call.req.body().empty()) errors.push_back({"body", "the file is empty"});
+  if (!errors.empty()) return Rejection::invalid("The upload is not valid.", std::move(errors));
+  files.push_back({name->second, call.req.body()});
+  return files;
+}
+
+}  // namespace
+
+net::awaitable<Response> attach_evidence(Services& s, Call& call) {
+  auto id = parse_id(call.path.at("id"));
+  if (!id || !co_await visible_issue(s, call, *id)) {
+    co_return problem(call.req, Rejection::not_found("No problem " + call.path.at("id") + "."));
+  }
+  auto uploads = uploads_of(call);
+  if (!uploads) co_return problem(call.req, uploads.error());
+
+  // Judge each file by its bytes, then store it; the writer decides whether
+  // the campaign takes it.
+  std::vector<EvidenceStore::Put> stored;
+  store::AttachEvidence command{*id, call.user->actor(), {}};
+  auto store_all = [&s, &uploads, &stored, &command] {
+    for (const Upload& u : *uploads) {
+      const std::string type = sniff_media_type(u.content);
+      stored.push_back(s.evidence.put(u.content));
+      command.files.push_back(
+          {u.name, type, stored.back().sha256, static_cast<std::int64_t>(u.content.size())});
+    }
+    return true;
+  };
+  Result<store::Receipt> receipt = Rejection::invalid("not recorded");
+  try {
+    co_await s.readers.run(std::move(store_all));
+    receipt = co_await submit(s.writer, command);
+  } catch (...) {
+    for (const auto& put : stored) s.evidence.settle(put.sha256, false);
+    throw;
+  }
+  for (const auto& put : stored) s.evidence.settle(put.sha256, receipt.has_value());
+  if (!receipt) co_return problem(call.req, receipt.error());
+
+  json::array attached;
+  for (std::size_t i = 0; i < command.files.size(); ++i) {
+    const store::EvidenceFileRef& f = command.files[i];
+    attached.emplace_back(json::object{{"sha256", f.sha256},
+                                       {"name", f.file_name},
+                                       {"type", f.content_type},
+                                       {"size", f.size},
+                                       {"url", evidence_url(*id, f.sha256)},
+                                       {"attached_by", call.user->name},
+                                       {"attached_at", format_instant(receipt->issue.updated_at)},
+                                       {"stored", stored[i].created ? "new" : "existing"}});
+  }
+  Response res = json_response(
+      call.req, http::status::created,
+      json::object{{"issue", issue_view(s, call, receipt->issue)}, {"attached", attached}});
+  res.set(http::field::location, evidence_url(*id, command.files.front().sha256));
+  co_return res;
+}
+
+net::awaitable<Response> list_evidence(Services& s, Call& call) {
+  auto id = parse_id(call.path.at("id"));
+  if (!id || !co_await visible_issue(s, call, *id)) {
+    co_return problem(call.req, Rejection::not_found("No problem " + call.path.at("id") + "."));
+  }
+  auto events = co_await s.readers.read([id](store::ReadView& v) { return v.events(*id); });
+  json::array items;
+  for (const Event& e : events) {
+    if (e.type == Event::Type::EvidenceAttached) items.emplace_back(evidence_json(e));
+  }
+  co_return json_response(call.req, http::status::ok, json::object{{"items", std::move(items)}});
+}
+
+net::awaitable<Response> fetch_evidence(Services& s, Call& call) {
+  auto id = parse_id(call.path.at("id"));
+  const std::string hash = call.path.at("hash");
+  if (!id || !is_sha256(hash) || !co_await visible_issue(s, call, *id)) {
+    co_return problem(call.req, Rejection::not_found("No such evidence on this problem."));
+  }
+  auto events = co_await s.readers.read([id](store::ReadView& v) { return v.events(*id); });
+  const Event* attached = nullptr;
+  for (const Event& e : events) {
+    auto it = e.fields.find("evidence.sha256");
+    if (it != e.fields.end() && it->second == hash) attached = &e;
+  }
+  if (attached == nullptr) {
+    co_return problem(call.req, Rejection::not_found("No such evidence on this problem."));
+  }
+  const std::string etag = "\"" + hash + "\"";
+  Response res{http::status::ok, call.req.version()};
+  res.set(http::field::etag, etag);
+  res.set(http::field::cache_control, "private, max-age=31536000, immutable");
+  res.set("X-Content-Type-Options", "nosniff");
+  // Served as a download in a sandbox: a script inside an SVG or HTML never runs.
+  res.set("Content-Security-Policy", "sandbox; default-src 'none'");
+  res.keep_alive(call.req.keep_alive());
+  if (call.req[http::field::if_none_match] == etag) {
+    res.result(http::status::not_modified);
+    co_return res;
+  }
+  const auto path = s.evidence.path_of(hash);
+  auto load = [path] {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("evidence file missing: " + path.string());
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  std::string content = co_await s.readers.run(std::move(load));
+  const std::string& name = attached->fields.at("evidence.name");
+  res.set(http::field::content_type, attached->fields.at("evidence.type"));
+  res.set(http::field::content_disposition,
+          "attachment; filename=\"" + ascii_name(name) + "\"; filename*=UTF-8''" + rfc5987(name));
+  res.body() = std::move(content);
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace qingling::web
