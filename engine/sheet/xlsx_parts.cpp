@@ -37,10 +37,15 @@ class WorkbookHandler : public XmlHandler {
     if (name == "workbookPr") {
       const auto value = attributes.get("date1904");
       date1904 = value == "1" || value == "true";
-    } else if (name == "sheet" && !found_sheet) {
-      found_sheet = true;
-      sheet_name = std::string(attributes.get("name").value_or(""));
-      sheet_id = std::string(attributes.get("id").value_or(""));
+    } else if (name == "sheet") {
+      const std::string sheet(attributes.get("name").value_or(""));
+      const std::string id(attributes.get("id").value_or(""));
+      if (!found_sheet) {
+        found_sheet = true;
+        sheet_name = sheet;
+        sheet_id = id;
+      }
+      all.emplace_back(sheet, id);
     }
   }
   void end(std::string_view) override {}
@@ -49,7 +54,8 @@ class WorkbookHandler : public XmlHandler {
   bool date1904 = false;
   bool found_sheet = false;
   std::string sheet_name;
-  std::string sheet_id;  // r:id, a relationship of the workbook
+  std::string sheet_id;                                  // r:id, a relationship of the workbook
+  std::vector<std::pair<std::string, std::string>> all;  // every sheet: name, r:id
 };
 
 class SharedStringsHandler : public XmlHandler {
@@ -200,6 +206,13 @@ std::variant<Workbook, ReadError> read_workbook(const ZipArchive& archive,
   const std::string folder = folder_of(workbook_part);
   Workbook workbook;
   workbook.date1904 = handler.date1904;
+  for (const auto& [name, id] : handler.all) {
+    for (const auto& r : std::get<std::vector<Relationship>>(rels)) {
+      if (r.id == id && has_type(r, "worksheet")) {
+        workbook.worksheets.push_back({name, resolve_target(folder, r.target)});
+      }
+    }
+  }
   for (const auto& r : std::get<std::vector<Relationship>>(rels)) {
     if (r.id == handler.sheet_id) {
       if (!has_type(r, "worksheet")) {

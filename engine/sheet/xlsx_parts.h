@@ -15,7 +15,12 @@ namespace qingling::sheet {
 class ZipArchive;
 
 struct Workbook {
-  std::string sheet_part;           // e.g. "xl/worksheets/sheet1.xml"
+  struct Sheet {
+    std::string name;
+    std::string part;
+  };
+  std::vector<Sheet> worksheets;    // in the workbook's order (chart sheets left out)
+  std::string sheet_part;           // the first sheet's, e.g. "xl/worksheets/sheet1.xml"
   std::string shared_strings_part;  // may be absent from the package
   std::string styles_part;          // may be absent from the package
   bool date1904 = false;

@@ -1,6 +1,7 @@
 #include "engine/sheet/xlsx_reader.h"
 
 #include <charconv>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -157,7 +158,19 @@ class SheetHandler : public XmlHandler {
 
 bool looks_like_xlsx(std::string_view bytes) { return bytes.starts_with("PK\x03\x04"); }
 
-std::variant<Table, ReadError> read_xlsx(std::string_view bytes, const ReadLimits& limits) {
+namespace {
+
+// The parts every sheet needs: the archive, its workbook, shared strings and
+// which styles are dates.
+struct OpenWorkbook {
+  std::unique_ptr<ZipArchive> archive;
+  Workbook workbook;
+  std::vector<std::string> strings;
+  std::vector<bool> date_styles;
+};
+
+std::variant<OpenWorkbook, ReadError> open_workbook(std::string_view bytes,
+                                                    const ReadLimits& limits) {
   if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
     return ReadError{"file",
                      "an Excel 97-2003 (.xls) or password-protected workbook; save it as .xlsx "
@@ -166,33 +179,70 @@ std::variant<Table, ReadError> read_xlsx(std::string_view bytes, const ReadLimit
   if (!looks_like_xlsx(bytes)) {
     return ReadError{"file", "not an XLSX workbook: the file is not a zip archive"};
   }
+  OpenWorkbook open;
   std::string zip_error;
-  const auto archive = ZipArchive::open(bytes, &zip_error);
-  if (!archive) return ReadError{"file", "not an XLSX workbook: " + zip_error};
+  open.archive = ZipArchive::open(bytes, &zip_error);
+  if (!open.archive) return ReadError{"file", "not an XLSX workbook: " + zip_error};
+  const ZipArchive& archive = *open.archive;
 
-  auto found = read_workbook(*archive, limits);
+  auto found = read_workbook(archive, limits);
   if (auto* error = std::get_if<ReadError>(&found)) return std::move(*error);
-  const auto& workbook = std::get<Workbook>(found);
+  open.workbook = std::move(std::get<Workbook>(found));
+  const Workbook& workbook = open.workbook;
 
-  std::vector<std::string> strings;
-  if (!workbook.shared_strings_part.empty() && archive->contains(workbook.shared_strings_part)) {
-    auto read = read_shared_strings(*archive, workbook.shared_strings_part, limits);
+  if (!workbook.shared_strings_part.empty() && archive.contains(workbook.shared_strings_part)) {
+    auto read = read_shared_strings(archive, workbook.shared_strings_part, limits);
     if (auto* error = std::get_if<ReadError>(&read)) return std::move(*error);
-    strings = std::move(std::get<std::vector<std::string>>(read));
+    open.strings = std::move(std::get<std::vector<std::string>>(read));
   }
-  std::vector<bool> date_styles;
-  if (!workbook.styles_part.empty() && archive->contains(workbook.styles_part)) {
-    auto read = read_date_styles(*archive, workbook.styles_part, limits);
+  if (!workbook.styles_part.empty() && archive.contains(workbook.styles_part)) {
+    auto read = read_date_styles(archive, workbook.styles_part, limits);
     if (auto* error = std::get_if<ReadError>(&read)) return std::move(*error);
-    date_styles = std::move(std::get<std::vector<bool>>(read));
+    open.date_styles = std::move(std::get<std::vector<bool>>(read));
   }
+  return open;
+}
 
+std::variant<Table, ReadError> read_sheet(const OpenWorkbook& open, const std::string& part,
+                                          const ReadLimits& limits) {
   TableBuilder builder(limits, "row");
-  SheetHandler handler(workbook, strings, date_styles, builder);
-  if (auto error = parse_part(*archive, workbook.sheet_part, handler, limits)) {
-    return std::move(*error);
-  }
+  SheetHandler handler(open.workbook, open.strings, open.date_styles, builder);
+  if (auto error = parse_part(*open.archive, part, handler, limits)) return std::move(*error);
   return std::move(builder).finish();
+}
+
+}  // namespace
+
+std::variant<Table, ReadError> read_xlsx(std::string_view bytes, const ReadLimits& limits) {
+  auto opened = open_workbook(bytes, limits);
+  if (auto* error = std::get_if<ReadError>(&opened)) return std::move(*error);
+  const auto& open = std::get<OpenWorkbook>(opened);
+  return read_sheet(open, open.workbook.sheet_part, limits);
+}
+
+std::variant<std::vector<NamedTable>, ReadError> read_xlsx_sheets(std::string_view bytes,
+                                                                  const ReadLimits& limits) {
+  auto opened = open_workbook(bytes, limits);
+  if (auto* error = std::get_if<ReadError>(&opened)) return std::move(*error);
+  const auto& open = std::get<OpenWorkbook>(opened);
+  std::vector<NamedTable> sheets;
+  std::size_t rows = 0;
+  for (const Workbook::Sheet& sheet : open.workbook.worksheets) {
+    auto read = read_sheet(open, sheet.part, limits);
+    if (auto* error = std::get_if<ReadError>(&read)) {
+      // An empty sheet (no header) is no table; anything else is an error.
+      if (error->message.find("no header") != std::string::npos) continue;
+      error->where = sheet.name + ", " + error->where;
+      return std::move(*error);
+    }
+    auto& table = std::get<Table>(read);
+    rows += table.rows.size();
+    if (rows > limits.max_rows) {
+      return ReadError{"file", "more than " + std::to_string(limits.max_rows) + " rows"};
+    }
+    sheets.push_back({sheet.name, std::move(table)});
+  }
+  return sheets;
 }
 
 }  // namespace qingling::sheet

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "engine/sheet/table.h"
 
@@ -21,6 +23,18 @@ namespace qingling::sheet {
 // so). Fails when the bytes are not a zip, the workbook or its first sheet
 // is missing or malformed, or a limit is passed.
 std::variant<Table, ReadError> read_xlsx(std::string_view bytes, const ReadLimits& limits = {});
+
+// A worksheet read as a table, with its name.
+struct NamedTable {
+  std::string name;
+  Table table;
+};
+
+// Every worksheet of the workbook in its order, each read as read_xlsx reads
+// the first; sheets without a header (empty) are left out. The row limit
+// counts all sheets together.
+std::variant<std::vector<NamedTable>, ReadError> read_xlsx_sheets(std::string_view bytes,
+                                                                  const ReadLimits& limits = {});
 
 // True when `bytes` start like a zip archive ("PK\x03\x04"), as an XLSX
 // file does; says nothing of what the archive holds.

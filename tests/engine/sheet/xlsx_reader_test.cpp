@@ -120,3 +120,28 @@ TEST(LooksLikeXlsx, ChecksTheZipSignature) {
 
 }  // namespace
 }  // namespace qingling::sheet
+
+namespace qingling::sheet {
+namespace {
+
+TEST(ReadXlsxSheets, ReadsEveryWorksheetInOrderWithItsName) {
+  auto read = read_xlsx_sheets(testing::fixture("issues.xlsx"));
+  ASSERT_TRUE(std::holds_alternative<std::vector<NamedTable>>(read));
+  const auto& sheets = std::get<std::vector<NamedTable>>(read);
+  ASSERT_EQ(sheets.size(), 2u);
+  EXPECT_EQ(sheets[0].name, "问题清单");
+  EXPECT_EQ(sheets[0].table.rows.size(), 4u);
+  EXPECT_EQ(sheets[0].table.header,
+            testing::table_of(read_xlsx(testing::fixture("issues.xlsx"))).header);
+  EXPECT_EQ(sheets[1].name, "说明");
+  EXPECT_EQ(sheets[1].table.header, (std::vector<std::string>{"本页为填表说明，导入时不读取"}));
+}
+
+TEST(ReadXlsxSheets, FailsLikeReadXlsxOnWhatIsNotAWorkbook) {
+  auto read = read_xlsx_sheets("not a zip");
+  ASSERT_TRUE(std::holds_alternative<ReadError>(read));
+  EXPECT_EQ(std::get<ReadError>(read).where, "file");
+}
+
+}  // namespace
+}  // namespace qingling::sheet
