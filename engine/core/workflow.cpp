@@ -195,7 +195,7 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
     given = parse_date(it->second);
     if (!given)
       return Rejection::invalid_field("fields.deadline", "expected a date like 2026-12-31");
-    if (*given < today) {
+    if (*given < today && !ctx.importing) {
       return Rejection::invalid_field("fields.deadline",
                                       "the deadline cannot be before today, " + format_date(today));
     }

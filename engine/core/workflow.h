@@ -26,6 +26,9 @@ struct DecisionContext {
   const RuleSet& rules;
   const UnitTree& units;
   Instant now;
+  // A ledger brought in from elsewhere: a deadline it gives may already have
+  // passed (the problem is overdue as it arrives).
+  bool importing = false;
 };
 
 // The fields of a new problem, as given (title, description, category,

@@ -69,7 +69,8 @@ std::string normalise(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto rest = text.substr(i);
-    if (rest.starts_with("＊") || rest.starts_with("\u3000")) {  // full-width star, ideographic space
+    if (rest.starts_with("＊") ||
+        rest.starts_with("\u3000")) {  // full-width star, ideographic space
       i += 3;
       continue;
     }
@@ -128,11 +129,20 @@ std::optional<UnitColumn> match_unit_header(std::string_view header) {
 
 std::optional<std::string> unit_kind(std::string_view text) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kKinds = {{
-      {"city", "city"},         {"市", "city"},          {"county", "county"},
-      {"县", "county"},         {"区", "county"},        {"县(市、区)", "county"},
-      {"township", "township"}, {"乡镇", "township"},    {"乡镇(街道)", "township"},
-      {"village", "village"},   {"村", "village"},       {"村(社区)", "village"},
-      {"department", "department"}, {"部门", "department"},
+      {"city", "city"},
+      {"市", "city"},
+      {"county", "county"},
+      {"县", "county"},
+      {"区", "county"},
+      {"县(市、区)", "county"},
+      {"township", "township"},
+      {"乡镇", "township"},
+      {"乡镇(街道)", "township"},
+      {"village", "village"},
+      {"村", "village"},
+      {"村(社区)", "village"},
+      {"department", "department"},
+      {"部门", "department"},
   }};
   const std::string wanted = normalise(text);
   for (const auto& [name, kind] : kKinds) {

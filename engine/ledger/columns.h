@@ -32,9 +32,9 @@ enum class Column {
 
 struct ColumnInfo {
   Column column;
-  std::string_view zh;       // the header export writes
-  std::string_view en;       // the English key (also accepted by import)
-  bool imported;             // import reads it; otherwise import accepts and ignores it
+  std::string_view zh;  // the header export writes
+  std::string_view en;  // the English key (also accepted by import)
+  bool imported;        // import reads it; otherwise import accepts and ignores it
   std::span<const std::string_view> aliases;  // further accepted headers
 };
 

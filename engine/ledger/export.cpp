@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "engine/ledger/columns.h"
+#include "engine/ledger/unit_names.h"
 
 namespace qingling::ledger {
 namespace {
@@ -108,13 +109,12 @@ class RowMaker {
     return found != nullptr ? found->label : code;
   }
 
-  const std::string& unit_name(const std::string& code) const {
-    if (code.empty()) return code;
-    const Unit* unit = in_.units.find(code);
-    return unit != nullptr ? unit->name : code;
+  std::string unit_name(const std::string& code) const {
+    return code.empty() ? code : names_.display(code);
   }
 
   const LedgerInput& in_;
+  UnitNames names_{in_.units};
 };
 
 // ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 
 #include "engine/core/time.h"
 #include "engine/ledger/columns.h"
+#include "engine/ledger/unit_names.h"
 
 namespace qingling::ledger {
 namespace {
@@ -156,38 +157,6 @@ class CodeBook {
   std::unordered_map<std::string, std::string> by_code_;
   std::unordered_map<std::string, std::string> by_label_;
   std::string expected_;
-};
-
-// Units by code, or by name when the name is unambiguous.
-class UnitLookup {
- public:
-  explicit UnitLookup(const UnitTree& units) : units_(units) {
-    for (const Unit& u : units.units()) by_name_[u.name].push_back(&u);
-  }
-
-  // The unit's code, or an error message in `error`.
-  std::optional<std::string> resolve(std::string_view text, std::string& error) const {
-    if (const Unit* u = units_.find(text)) return u->code;
-    const auto it = by_name_.find(std::string(text));
-    if (it == by_name_.end()) {
-      error = "no unit has the code or name \"" + std::string(text) + "\"";
-      return std::nullopt;
-    }
-    if (it->second.size() > 1) {
-      error =
-          std::to_string(it->second.size()) + " units are named \"" + std::string(text) + "\" (";
-      for (std::size_t i = 0; i < it->second.size(); ++i) {
-        error += (i == 0 ? "" : ", ") + it->second[i]->code;
-      }
-      error += "): give the code";
-      return std::nullopt;
-    }
-    return it->second.front()->code;
-  }
-
- private:
-  const UnitTree& units_;
-  std::unordered_map<std::string, std::vector<const Unit*>> by_name_;
 };
 
 // The first action taken in the initial state that sets a responsible unit.
@@ -427,7 +396,7 @@ class IssuePlanner {
   CodeBook categories_;
   CodeBook sources_;
   CodeBook severities_;
-  UnitLookup units_;
+  UnitNames units_;
   const ActionDef* assign_;
   HeaderMap<Column, kLedgerColumns> columns_;
   std::vector<Column> imported_;  // imported columns the file has

@@ -17,6 +17,7 @@ struct CellError {
                         // header errors; 0 for an error of the file as a whole
   std::string column;   // the header as written in the file ("" for a whole-row or file error)
   std::string message;  // what was expected, e.g. "expected a date like 2026-12-31, ..."
+  std::string sheet{};  // the worksheet's name in a workbook; "" for CSV
 };
 
 // What importing one row of a ledger will do: create a problem from
@@ -37,6 +38,7 @@ struct PlannedIssue {
   // Field name → the header as written in the file, to name cells in errors
   // found later (when the engine decides the draft or the action).
   std::map<std::string, std::string> columns;
+  std::string sheet{};  // the worksheet it came from ("" for CSV)
 };
 
 struct IssueImportPlan {

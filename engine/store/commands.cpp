@@ -38,6 +38,13 @@ Result<Receipt> run(WriteBackend& backend, const CreateIssue& c, const WriteCont
   auto decided = decide_create(c.draft, c.actor, DecisionContext{ctx.rules, ctx.units, ctx.now});
   if (!decided) return decided.error();
   Event event = std::move(*decided);
+  if (auto ref = event.fields.find("external_ref"); ref != event.fields.end()) {
+    if (auto other = backend.issue_by_external_ref(ref->second)) {
+      return Rejection::invalid_field(
+          "external_ref",
+          "problem " + std::to_string(*other) + " already has the reference '" + ref->second + "'");
+    }
+  }
   event.issue_id = backend.next_issue_id();
   auto receipt = append(backend, Issue{}, event, ctx);
   if (receipt && !c.idempotency_key.empty()) {
@@ -90,6 +97,10 @@ Result<Receipt> run(WriteBackend& backend, const AttachEvidence& c, const WriteC
 Result<Receipt> run(WriteBackend& backend, const Job& job, const WriteContext& ctx) {
   job.run(backend, ctx);
   return Receipt{};
+}
+
+Result<Receipt> run(WriteBackend& backend, const Decision& decision, const WriteContext& ctx) {
+  return decision.run(backend, ctx);
 }
 
 }  // namespace

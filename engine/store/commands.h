@@ -48,6 +48,11 @@ struct AttachEvidence {
   std::vector<EvidenceFileRef> files;
 };
 
+struct Receipt {
+  Issue issue;            // the problem after the command (or as first answered, when replayed)
+  bool replayed = false;  // an idempotent retry: nothing was written
+};
+
 // What commands are judged against.
 struct WriteContext {
   const RuleSet& rules;
@@ -62,12 +67,13 @@ struct Job {
   std::function<void(WriteBackend&, const WriteContext&)> run;
 };
 
-using Command = std::variant<CreateIssue, TakeAction, AttachEvidence, Job>;
-
-struct Receipt {
-  Issue issue;            // the problem after the command (or as first answered, when replayed)
-  bool replayed = false;  // an idempotent retry: nothing was written
+// Work judged like a command, in its own savepoint: a rejection undoes
+// everything it wrote (an import that found a bad row, or a dry run).
+struct Decision {
+  std::function<Result<Receipt>(WriteBackend&, const WriteContext&)> run;
 };
+
+using Command = std::variant<CreateIssue, TakeAction, AttachEvidence, Job, Decision>;
 
 // The deadline clock of `state` under `rules` (stopped for an unknown state).
 DeadlineClock clock_of(const RuleSet& rules, const std::string& state);

@@ -138,6 +138,19 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 );
 )"},
+    {3, R"(
+-- The reference (编号) a problem was imported under: a repeated import of
+-- the same row finds it and changes nothing.
+ALTER TABLE issues ADD COLUMN external_ref TEXT;
+CREATE UNIQUE INDEX issues_external_ref ON issues(external_ref) WHERE external_ref IS NOT NULL;
+
+-- Calendar feed tokens: one per user, in the feed's URL; deleting revokes.
+CREATE TABLE feed_tokens (
+  user_id    INTEGER PRIMARY KEY REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+)"},
 };
 
 }  // namespace

@@ -188,6 +188,16 @@ class SqliteReadView final : public ReadView {
     return user_from_row(s);
   }
 
+  std::optional<User> user_by_feed_token_hash(const std::string& hash) override {
+    SQLite::Statement s(db_,
+                        R"(SELECT u.id, u.name, u.display_name, u.unit, u.roles, u.email
+                           FROM feed_tokens f JOIN users u ON u.id = f.user_id
+                           WHERE f.token_hash = ?)");
+    s.bind(1, hash);
+    if (!s.executeStep()) return std::nullopt;
+    return user_from_row(s);
+  }
+
   std::vector<Unit> units() override {
     SQLite::Statement s(db_, kSelectUnits);
     std::vector<Unit> out;
@@ -307,8 +317,9 @@ class SqliteWriteBackend final : public WriteBackend {
     upsert_issue_ = std::make_unique<SQLite::Statement>(db_, R"(INSERT OR REPLACE INTO issues
                   (id, version, state, clock, category, source, severity, unit, unit_path,
                    responsible_unit, responsible_path, lead_unit, lead_path, title, description,
-                   deadline, created_at, updated_at, body, level, next_escalation_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+                   deadline, created_at, updated_at, body, level, next_escalation_at,
+                   external_ref)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
   }
 
   void begin() override { db_.exec("BEGIN IMMEDIATE"); }
@@ -376,7 +387,35 @@ class SqliteWriteBackend final : public WriteBackend {
     } else {
       s.bind(21);
     }
+    if (after.external_ref.empty()) {
+      s.bind(22);
+    } else {
+      s.bind(22, after.external_ref);
+    }
     s.exec();
+  }
+
+  std::optional<std::int64_t> issue_by_external_ref(const std::string& external_ref) override {
+    SQLite::Statement s(db_, "SELECT id FROM issues WHERE external_ref = ?");
+    s.bind(1, external_ref);
+    if (!s.executeStep()) return std::nullopt;
+    return s.getColumn(0).getInt64();
+  }
+
+  void set_feed_token(std::int64_t user_id, const std::string& token_hash, Instant at) override {
+    SQLite::Statement s(
+        db_,
+        "INSERT OR REPLACE INTO feed_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)");
+    s.bind(1, user_id);
+    s.bind(2, token_hash);
+    s.bind(3, format_instant(at));
+    s.exec();
+  }
+
+  bool remove_feed_token(std::int64_t user_id) override {
+    SQLite::Statement s(db_, "DELETE FROM feed_tokens WHERE user_id = ?");
+    s.bind(1, user_id);
+    return s.exec() > 0;
   }
 
   std::vector<std::int64_t> due_for_escalation(Instant now, std::size_t limit) override {

@@ -135,6 +135,8 @@ class ReadView {
   virtual std::vector<Event> events(std::int64_t issue_id) = 0;
   // The user holding this (unrevoked) API token's hash, if any.
   virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
+  // The user holding this calendar feed token's hash, if any.
+  virtual std::optional<User> user_by_feed_token_hash(const std::string& token_hash) = 0;
   virtual std::vector<Unit> units() = 0;
   // Every log entry in order, for `audit verify`; `visit` returns false to stop.
   virtual void scan_log(const std::function<bool(const LogEntry&)>& visit) = 0;
@@ -235,6 +237,12 @@ class WriteBackend {
   virtual std::int64_t insert_user(const User& user, Instant at) = 0;
   virtual void insert_token(std::int64_t user_id, const std::string& token_hash, Instant at) = 0;
   virtual std::int64_t count_issues() = 0;
+
+  // The problem imported under `external_ref`, if any.
+  virtual std::optional<std::int64_t> issue_by_external_ref(const std::string& external_ref) = 0;
+  // A user's calendar feed token: setting replaces the earlier one, removing revokes it.
+  virtual void set_feed_token(std::int64_t user_id, const std::string& token_hash, Instant at) = 0;
+  virtual bool remove_feed_token(std::int64_t user_id) = 0;
 };
 
 // One data folder's database. Thread-safe factory of views and backends.

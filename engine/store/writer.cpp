@@ -63,6 +63,11 @@ std::shared_ptr<const UnitTree> Writer::units() const {
   return units_;
 }
 
+void Writer::set_units(std::shared_ptr<const UnitTree> units) {
+  std::lock_guard lock(mutex_);
+  units_ = std::move(units);
+}
+
 void Writer::on_escalation_written(std::function<void(Instant)> listener) {
   std::lock_guard lock(mutex_);
   escalation_listener_ = std::move(listener);

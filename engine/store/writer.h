@@ -67,6 +67,8 @@ class Writer {
   void set_rules(std::shared_ptr<const RuleSet> rules);
   std::shared_ptr<const RuleSet> rules() const;
   std::shared_ptr<const UnitTree> units() const;
+  // Commands decided after this call use `units` (after a unit import).
+  void set_units(std::shared_ptr<const UnitTree> units);
 
   // Called on the writer thread after a commit that wrote an escalation
   // time, with the earliest one written (the scheduler wakes for it). Set

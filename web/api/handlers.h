@@ -16,6 +16,10 @@ net::awaitable<Response> attach_evidence(Services& s, Call& call);
 net::awaitable<Response> list_evidence(Services& s, Call& call);
 net::awaitable<Response> fetch_evidence(Services& s, Call& call);
 
+net::awaitable<Response> import_issues(Services& s, Call& call);
+net::awaitable<Response> import_units(Services& s, Call& call);
+net::awaitable<Response> export_ledger(Services& s, Call& call);
+
 net::awaitable<Response> list_units(Services& s, Call& call);
 net::awaitable<Response> list_categories(Services& s, Call& call);
 net::awaitable<Response> get_rules(Services& s, Call& call);

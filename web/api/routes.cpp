@@ -33,6 +33,9 @@ const Route kRoutes[] = {
     {http::verb::post, "/api/v1/issues/{id}/evidence", attach_evidence, true, true},
     {http::verb::get, "/api/v1/issues/{id}/evidence", list_evidence},
     {http::verb::get, "/api/v1/issues/{id}/evidence/{hash}", fetch_evidence},
+    {http::verb::post, "/api/v1/import/issues", import_issues, true, true},
+    {http::verb::post, "/api/v1/import/units", import_units, true, true},
+    {http::verb::get, "/api/v1/export/ledger", export_ledger},
     {http::verb::get, "/api/v1/units", list_units},
     {http::verb::get, "/api/v1/categories", list_categories},
     {http::verb::get, "/api/v1/rules", get_rules},
@@ -161,6 +164,7 @@ net::awaitable<std::optional<store::User>> Api::authenticate(const Request& req)
 
 net::awaitable<Admission> Api::admit(const Request& req) {
   constexpr std::size_t kJson = 1024 * 1024;
+  constexpr std::size_t kSpreadsheet = 128 * 1024 * 1024;  // 100,000 ledger rows as CSV: ~45 MB
   Admission admission{kJson, std::nullopt};
   const Dispatch d = find_route(req);
   if (d.route == nullptr || !d.route->takes_files) co_return admission;
@@ -169,9 +173,13 @@ net::awaitable<Admission> Api::admit(const Request& req) {
     admission.refusal = problem(req, unauthenticated(bearer_token(req).has_value()));
     co_return admission;
   }
-  // Evidence: as much as one problem may hold, and a little for the form.
-  const auto limits = s_.writer.rules()->evidence;
-  admission.body_limit = static_cast<std::size_t>(limits.max_problem_bytes) + 1024 * 1024;
+  if (d.route->pattern.starts_with("/api/v1/import/")) {
+    admission.body_limit = kSpreadsheet;
+  } else {
+    // Evidence: as much as one problem may hold, and a little for the form.
+    const auto limits = s_.writer.rules()->evidence;
+    admission.body_limit = static_cast<std::size_t>(limits.max_problem_bytes) + 1024 * 1024;
+  }
   co_return admission;
 }
 

@@ -253,7 +253,7 @@ TEST(LedgerXlsx, CellsCarryLabelsUnitNamesRealDatesAndNumbers) {
       {"D2", "str 责任落实方面"},
       {"E2", "str 村级巩固衔接工作台账未及时更新"},
       {"F2", "str 涉及东溪镇3个村,其中\"石门村\"台账缺失\\n需补建"},
-      {"G2", "str 石门村"},
+      {"G2", "str 望岭区东溪镇石门村"},  // two villages are named 石门村
       {"H2", "str 一般"},
       {"I2", "str 逐村核查台账，缺失的限期补建"},
       {"J2", "str 区委副书记"},
@@ -373,7 +373,7 @@ TEST(LedgerCsv, HasBomHeaderCrlfAndQuotesFieldsThatNeedIt) {
   ASSERT_TRUE(body.starts_with(header));
   const std::string first =
       "1,XS-2026-001,巡视反馈,责任落实方面,村级巩固衔接工作台账未及时更新,"
-      "\"涉及东溪镇3个村,其中\"\"石门村\"\"台账缺失\n需补建\",石门村,一般,"
+      "\"涉及东溪镇3个村,其中\"\"石门村\"\"台账缺失\n需补建\",望岭区东溪镇石门村,一般,"
       "逐村核查台账，缺失的限期补建,区委副书记,望岭区,东溪镇,2026-03-10,"
       "2026-03-19 已完成2个村补建,整改中,未销号,10,黄色\r\n";
   const std::string second =

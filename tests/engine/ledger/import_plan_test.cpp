@@ -82,18 +82,23 @@ TEST(IssueImportPlan, MatchesCodesInAnyCaseAndLabelsAndLeavesEmptyCodesToThePack
   EXPECT_TRUE(p.issues[0].assign.empty());
 }
 
-TEST(IssueImportPlan, ResolvesUnitsByCodeOrByAUniqueName) {
-  const auto table = table_of({"问题类别", "问题标题", "所在单位"}, {{"A", "t", "cc.c02.t01.v01"},
-                                                                     {"A", "t", "市乡村振兴局"},
-                                                                     {"A", "t", "石门村"},
-                                                                     {"A", "t", "月亮村"}});
+TEST(IssueImportPlan, ResolvesUnitsByCodeUniqueNameOrFullName) {
+  const auto table =
+      table_of({"问题类别", "问题标题", "所在单位"}, {{"A", "t", "cc.c02.t01.v01"},
+                                                      {"A", "t", "市乡村振兴局"},
+                                                      {"A", "t", "石门村"},
+                                                      {"A", "t", "月亮村"},
+                                                      {"A", "t", "溪桥县白沙镇石门村"},
+                                                      {"A", "t", "澄川市望岭区东溪镇石门村"}});
   const IssueImportPlan p = plan(table);
   EXPECT_EQ(p.issues.at(0).create.at("unit"), "cc.c02.t01.v01");
   EXPECT_EQ(p.issues.at(1).create.at("unit"), "cc.dept.xczx");
+  EXPECT_EQ(p.issues.at(4).create.at("unit"), "cc.c02.t01.v01");
+  EXPECT_EQ(p.issues.at(5).create.at("unit"), "cc.c01.t01.v01");
   EXPECT_EQ(dump(p.errors),
-            "4|所在单位|2 units are named \"石门村\" (cc.c01.t01.v01, cc.c02.t01.v01): give the "
-            "code\n"
-            "5|所在单位|no unit has the code or name \"月亮村\"\n");
+            "4|所在单位|2 units are named \"石门村\": write the full name (望岭区东溪镇石门村, "
+            "溪桥县白沙镇石门村) or the code\n"
+            "5|所在单位|no unit has the code, name or full name \"月亮村\"\n");
 }
 
 TEST(IssueImportPlan, TitleIsTheFirstThirtyCharactersOfTheDescription) {
@@ -224,7 +229,7 @@ TEST(IssueImportPlan, ReportsEveryErrorOfEveryRowAtOnce) {
                 "\n"
                 "4|整改时限|a deadline needs someone responsible: fill in 责任单位\n"
                 "5|问题标题|a problem needs 问题标题 or 问题描述\n"
-                "5|责任单位|no unit has the code or name \"不存在的局\"\n");
+                "5|责任单位|no unit has the code, name or full name \"不存在的局\"\n");
   ASSERT_EQ(p.issues.size(), 4u);
   EXPECT_EQ(p.issues[1].assign,
             (Fields{{"deadline", "2026-04-01"}, {"responsible_unit", "cc.c02"}}));
@@ -299,7 +304,7 @@ TEST(IssueImportPlan, ReadsBackWhatTheExportWrites) {
   Issue issue = ledger_issue(7, "C", "饮水安全设施维护不到位", "rectifying");
   issue.source = "lookback";
   issue.severity = "serious";
-  issue.unit = "cc.c02.t01";  // (a village here would fail: two villages are named 石门村)
+  issue.unit = "cc.c02.t01.v01";  // one of two villages named 石门村: written by its full name
   issue.responsible_unit = "cc.c02.t01";
   issue.lead_unit = "cc.dept.xczx";
   issue.responsible_leader = "镇党委书记";
@@ -329,7 +334,7 @@ TEST(IssueImportPlan, ReadsBackWhatTheExportWrites) {
                                         {"severity", "serious"},
                                         {"source", "lookback"},
                                         {"title", issue.title},
-                                        {"unit", "cc.c02.t01"}}));
+                                        {"unit", "cc.c02.t01.v01"}}));
   EXPECT_EQ(p.issues[0].assign, (Fields{{"deadline", "2026-05-20"},
                                         {"lead_unit", "cc.dept.xczx"},
                                         {"measures", issue.measures},
