@@ -27,13 +27,24 @@ if dpkg-query -W -f='${Status}' libboost1.74-dev 2>/dev/null | grep -q "install 
   exit 1
 fi
 
+# Node.js and npm run the API contract's linter (web/package.json). Any node
+# and npm on PATH will do; Debian's are installed only when there are none
+# (@redocly/cli asks for Node.js 20.19 or later, Debian 12 ships 18).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all packages present"
-  exit 0
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "setup: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# web/'s npm packages, exactly as locked, when missing or older than the lock.
+web="$(cd "$(dirname "$0")/../web" && pwd)"
+if [ ! -d "$web/node_modules" ] || [ "$web/package-lock.json" -nt "$web/node_modules" ]; then
+  echo "setup: installing web/ npm packages"
+  (cd "$web" && npm ci --no-audit --no-fund)
+fi
