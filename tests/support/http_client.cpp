@@ -16,6 +16,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "tests/support/response_log.h"
+
 namespace qingling::testing {
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -115,6 +117,7 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
       impl_->stream.socket().close(ec);
       impl_->connected = false;
     }
+    log_response(method, target, out.status, out.header("Content-Type"), out.body);
     return out;
   }
   return {};

@@ -36,6 +36,8 @@ class HttpClient {
   void set_header(const std::string& name, const std::string& value);
   void set_token(const std::string& token) { set_header("Authorization", "Bearer " + token); }
 
+  // Every answer is also recorded for checking against the API contract
+  // (tests/support/response_log.h); raw() answers are not.
   HttpResult request(const std::string& method, const std::string& target,
                      const std::string& body = "",
                      const std::map<std::string, std::string>& headers = {});
