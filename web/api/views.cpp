@@ -143,6 +143,7 @@ json::object issue_json(const Issue& issue, const RuleSet& rules, const UnitTree
   o["lead_unit"] = string_or_null(issue.lead_unit);
   o["responsible_leader"] = string_or_null(issue.responsible_leader);
   o["measures"] = issue.measures;
+  o["external_ref"] = string_or_null(issue.external_ref);
   o["state"] = issue.state;
   o["state_label"] = state != nullptr ? json::value(state->label) : json::value(nullptr);
   o["cleared"] = state != nullptr && state->cleared;
@@ -162,6 +163,14 @@ json::object issue_json(const Issue& issue, const RuleSet& rules, const UnitTree
   o["overdue"] = overdue.overdue;
   o["days_overdue"] = overdue.days_overdue;
   o["evidence_count"] = issue.evidence_count;
+  o["evidence_bytes"] = issue.evidence_bytes;
+  if (issue.last_note) {
+    o["last_note"] = json::object{{"action", issue.last_note->action},
+                                  {"text", issue.last_note->text},
+                                  {"at", format_instant(issue.last_note->at)}};
+  } else {
+    o["last_note"] = nullptr;
+  }
   json::object attributes;
   for (const auto& [k, v] : issue.attributes) attributes[k] = v;
   o["attributes"] = std::move(attributes);
