@@ -25,13 +25,13 @@ std::string chain_hash(const LogEntry& e) {
   return h.hex_digest();
 }
 
-std::string new_token() {
+std::string new_token(std::string_view prefix) {
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);
   char text[64];
   sodium_bin2base64(text, sizeof text, bytes, sizeof bytes,
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return "qlt_" + std::string(text);
+  return std::string(prefix) + std::string(text);
 }
 
 std::string token_hash(const std::string& token) { return sha256_hex(token); }

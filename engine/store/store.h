@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/issue.h"
@@ -257,8 +258,9 @@ class Database {
 // Throws SQLite's exception type (std::runtime_error) when it cannot.
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
 
-// A new random API token ("qlt_" + 43 URL-safe characters) and its hash.
-std::string new_token();
+// A new random token (`prefix` + 43 URL-safe characters: "qlt_" for the
+// API, "qlf_" for calendar feeds) and its hash.
+std::string new_token(std::string_view prefix = "qlt_");
 std::string token_hash(const std::string& token);
 
 }  // namespace qingling::store

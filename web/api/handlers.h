@@ -20,6 +20,10 @@ net::awaitable<Response> import_issues(Services& s, Call& call);
 net::awaitable<Response> import_units(Services& s, Call& call);
 net::awaitable<Response> export_ledger(Services& s, Call& call);
 
+net::awaitable<Response> deadline_feed(Services& s, Call& call);
+net::awaitable<Response> issue_feed_token(Services& s, Call& call);
+net::awaitable<Response> revoke_feed_token(Services& s, Call& call);
+
 net::awaitable<Response> list_units(Services& s, Call& call);
 net::awaitable<Response> list_categories(Services& s, Call& call);
 net::awaitable<Response> get_rules(Services& s, Call& call);
