@@ -1,5 +1,5 @@
 // qingling: the command line. serve, rules check, user add, audit verify,
-// simulate.
+// simulate, import, export, backup.
 
 #include <iostream>
 #include <string>
@@ -13,6 +13,7 @@
 #include "engine/store/audit.h"
 #include "engine/store/store.h"
 #include "rules/loader/pack_loader.h"
+#include "web/cli_data.h"
 #include "web/server/app.h"
 
 namespace {
@@ -308,6 +309,45 @@ int main(int argc, char** argv) {
   simulate_cmd->add_option("--unit", sim.unit, "jurisdiction (default: the whole tree)");
   simulate_cmd->add_option("--at", sim.at, "look ahead from this moment instead of now");
 
+  cli::ImportOptions import_options;
+  std::string import_data = "data";
+  std::string import_rules = default_rules().string();
+  std::string import_file;
+  auto* import_cmd = cli.add_subcommand("import", "import problems or units from CSV or XLSX");
+  import_cmd->require_subcommand(1);
+  std::vector<CLI::App*> import_cmds;
+  for (const char* what : {"issues", "units"}) {
+    auto* cmd = import_cmd->add_subcommand(
+        what, std::string("import ") + what + " (all or nothing; see README for the columns)");
+    cmd->add_option("file", import_file, "CSV (UTF-8 or GB18030) or XLSX file")->required();
+    cmd->add_option("--data", import_data, "data folder")->capture_default_str();
+    cmd->add_option("--rules", import_rules, "rule pack folder")->capture_default_str();
+    cmd->add_option("--as", import_options.as_user,
+                    "act as this user (default: the operator, every role at the root)");
+    cmd->add_flag("--dry-run", import_options.dry_run, "check every row, write nothing");
+    import_cmds.push_back(cmd);
+  }
+
+  cli::ExportOptions export_options{"data", default_rules(), "", "xlsx", ""};
+  std::string export_data = "data";
+  std::string export_rules = default_rules().string();
+  std::string export_out;
+  auto* export_cmd = cli.add_subcommand("export", "export the rectification ledger");
+  export_cmd->require_subcommand(1);
+  auto* ledger_cmd = export_cmd->add_subcommand("ledger", "the 整改台账 as XLSX or CSV");
+  ledger_cmd->add_option("--data", export_data, "data folder")->capture_default_str();
+  ledger_cmd->add_option("--rules", export_rules, "rule pack folder")->capture_default_str();
+  ledger_cmd->add_option("--unit", export_options.unit, "jurisdiction (default: the whole tree)");
+  ledger_cmd->add_option("--format", export_options.format, "xlsx or csv")->capture_default_str();
+  ledger_cmd->add_option("--out", export_out, "file to write (default: ledger-<unit>.<format>)");
+
+  std::string backup_data = "data";
+  std::string backup_to;
+  auto* backup_cmd =
+      cli.add_subcommand("backup", "copy the database (a consistent snapshot) and all evidence");
+  backup_cmd->add_option("--data", backup_data, "data folder")->capture_default_str();
+  backup_cmd->add_option("--to", backup_to, "an empty or new folder")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) {
@@ -355,6 +395,21 @@ int main(int argc, char** argv) {
     return user_add(user_options);
   }
   if (verify_cmd->parsed()) return audit_verify(audit_data);
+  for (CLI::App* cmd : import_cmds) {
+    if (!cmd->parsed()) continue;
+    import_options.what = cmd->get_name();
+    import_options.data = import_data;
+    import_options.rules_dir = import_rules;
+    import_options.file = import_file;
+    return cli::import_file(import_options);
+  }
+  if (ledger_cmd->parsed()) {
+    export_options.data = export_data;
+    export_options.rules_dir = export_rules;
+    export_options.out = export_out;
+    return cli::export_ledger(export_options);
+  }
+  if (backup_cmd->parsed()) return cli::backup(backup_data, backup_to);
   if (simulate_cmd->parsed()) {
     sim.data = sim_data;
     sim.rules_dir = sim_rules;

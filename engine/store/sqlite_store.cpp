@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -671,6 +672,16 @@ class SqliteDatabase final : public Database {
 
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file) {
   return std::make_unique<SqliteDatabase>(file);
+}
+
+void backup_sqlite(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (std::filesystem::exists(to)) throw std::runtime_error(to.string() + " exists already");
+  SQLite::Database source(from.string(), SQLite::OPEN_READONLY);
+  configure(source);
+  SQLite::Database target(to.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  SQLite::Backup backup(target, source);
+  backup.executeStep();  // all pages in one step: a consistent snapshot
+  target.exec("PRAGMA journal_mode=WAL");
 }
 
 }  // namespace qingling::store

@@ -258,6 +258,11 @@ class Database {
 // Throws SQLite's exception type (std::runtime_error) when it cannot.
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
 
+// Copies the database at `from` to `to` (which must not exist) with
+// SQLite's online backup: a consistent snapshot, taken while a server may be
+// writing. Throws std::runtime_error.
+void backup_sqlite(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // A new random token (`prefix` + 43 URL-safe characters: "qlt_" for the
 // API, "qlf_" for calendar feeds) and its hash.
 std::string new_token(std::string_view prefix = "qlt_");

@@ -258,3 +258,126 @@ TEST_F(CliLadderTest, ClockFlagsAreRefusedOutsideASandbox) {
 
 }  // namespace
 }  // namespace qingling::testing
+
+namespace qingling::testing {
+namespace {
+
+class CliDataTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() / ("qingling-data-" + std::string(info->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path write(const std::string& name, const std::string& text) {
+    const auto path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliDataTest, ARealTreeAndItsLedgerLoadIntoAnEmptyDataFolder) {
+  const auto data = dir_ / "data";
+  const auto units = write("units.csv",
+                           "单位编码,单位名称,上级单位编码,单位类型,联系邮箱\n"
+                           "xc,新城市,,市,office@xc.example\n"
+                           "xc.q1,东城区,xc,县,\n"
+                           "xc.q1.z1,东关街道,xc.q1,乡镇,\n"
+                           "xc.q1.z2,西关街道,xc.q1,乡镇,\n");
+  auto out = run({"import", "units", units.string(), "--data", data.string()});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("4 added"), std::string::npos) << out.text;
+
+  const auto ledger = write("ledger.csv",
+                            "编号,问题类别,问题标题,所在单位,责任单位,整改时限\n"
+                            "DC-1,A,街道考核走过场,东关街道,东关街道,2027-01-31\n"
+                            "DC-2,B,监测对象漏登,西关街道,,\n");
+  out = run({"import", "issues", ledger.string(), "--data", data.string(), "--dry-run"});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("would import 2 rows (csv, utf-8): 2 created"), std::string::npos)
+      << out.text;
+  out = run({"import", "issues", ledger.string(), "--data", data.string()});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("imported 2 rows (csv, utf-8): 2 created, 0 unchanged"),
+            std::string::npos)
+      << out.text;
+  out = run({"import", "issues", ledger.string(), "--data", data.string()});
+  EXPECT_NE(out.text.find("0 created, 2 unchanged"), std::string::npos) << out.text;
+
+  // A bad file: exit 1, nothing written.
+  const auto bad = write("bad.csv", "问题类别,问题标题,所在单位\nA,好,东关街道\nQ,坏,北城\n");
+  EXPECT_EQ(run({"import", "issues", bad.string(), "--data", data.string()}).status, 1);
+
+  const auto csv = dir_ / "ledger-out.csv";
+  out =
+      run({"export", "ledger", "--data", data.string(), "--format", "csv", "--out", csv.string()});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("wrote 2 problems"), std::string::npos) << out.text;
+  std::ifstream in(csv, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  EXPECT_EQ(text.rfind("\xEF\xBB\xBF序号,编号", 0), 0u);
+  EXPECT_NE(text.find("DC-1,地毯式排查,责任落实方面,街道考核走过场"), std::string::npos) << text;
+  EXPECT_NE(text.find("东关街道,2027-01-31"), std::string::npos) << text;
+  EXPECT_EQ(text.find("好"), std::string::npos);
+
+  // The server takes the imported tree as it is.
+  Server server(data);
+  ASSERT_NE(server.port(), 0);
+  out = run({"audit", "verify", "--data", data.string()});
+  EXPECT_EQ(out.status, 0) << out.text;
+}
+
+TEST_F(CliDataTest, ABackupTakenWhileServingHoldsTheDatabaseAndEveryEvidenceFile) {
+  const auto data = dir_ / "data";
+  const auto copy = dir_ / "backup";
+  std::string url;
+  const std::string photo = "%PDF-1.4\n% 整改后现场照片说明\n%%EOF\n";
+  {
+    Server server(data, {"--port", "0", "--data", data.string(), "--demo"});
+    ASSERT_NE(server.port(), 0);
+    auto user = run({"user", "add", "--data", data.string(), "--name", "wang", "--unit", "cc",
+                     "--role", "supervisor"});
+    ASSERT_EQ(user.status, 0);
+    HttpClient client("127.0.0.1", server.port());
+    client.set_token(last_line(user.text));
+    auto list = client.get("/api/v1/issues?state=rectifying&limit=1");
+    ASSERT_EQ(list.status, 200u) << list.body;
+    const auto id = list.json().at("items").at(0).at("id").as_int64();
+    auto res = client.request(
+        "POST", "/api/v1/issues/" + std::to_string(id) + "/evidence?name=%E7%85%A7.pdf", photo,
+        {{"Content-Type", "application/pdf"}});
+    ASSERT_EQ(res.status, 201u) << res.body;
+    url = res.json().at("attached").at(0).at("url").as_string();
+
+    auto out = run({"backup", "--data", data.string(), "--to", copy.string()});
+    ASSERT_EQ(out.status, 0) << out.text;
+    EXPECT_NE(out.text.find("evidence files"), std::string::npos) << out.text;
+    EXPECT_EQ(run({"backup", "--data", data.string(), "--to", copy.string()}).status, 1);
+  }
+  std::filesystem::remove_all(data);  // the original is gone: the backup must serve alone
+  EXPECT_EQ(run({"audit", "verify", "--data", copy.string()}).status, 0);
+  Server restored(copy);
+  ASSERT_NE(restored.port(), 0);
+  auto user = run({"user", "add", "--data", copy.string(), "--name", "li", "--unit", "cc", "--role",
+                   "supervisor"});
+  HttpClient client("127.0.0.1", restored.port());
+  client.set_token(last_line(user.text));
+  auto file = client.get(url);
+  ASSERT_EQ(file.status, 200u) << file.body;
+  EXPECT_EQ(file.body, photo);
+  // The demo's own evidence came along too.
+  auto list = client.get("/api/v1/issues?state=cleared&limit=1");
+  const auto cleared = list.json().at("items").at(0).at("id").as_int64();
+  auto files = client.get("/api/v1/issues/" + std::to_string(cleared) + "/evidence");
+  ASSERT_FALSE(files.json().at("items").as_array().empty()) << files.body;
+  EXPECT_EQ(client.get(std::string(files.json().at("items").at(0).at("url").as_string())).status,
+            200u);
+}
+
+}  // namespace
+}  // namespace qingling::testing
