@@ -800,3 +800,50 @@ TEST(PackLoader, SummarisesALoadedPack) {
 
 }  // namespace
 }  // namespace qingling::rules
+
+namespace qingling::rules {
+namespace {
+
+TEST(PackLoaderEvidence, ReadsTheLimitsAndTypes) {
+  TempPack pack;
+  pack.write("campaign.yaml", std::string(kCampaign) + R"(evidence:
+  max_file_size: 512 KB
+  max_problem_size: 2 MB
+  types: [image/*, application/pdf]
+)");
+  const LoadResult loaded = pack.load();
+  ASSERT_TRUE(loaded.errors.empty()) << loaded.errors.front().to_string();
+  const EvidenceRules& e = loaded.rules->evidence;
+  EXPECT_EQ(e.max_file_bytes, 512 * 1024);
+  EXPECT_EQ(e.max_problem_bytes, 2 * 1024 * 1024);
+  EXPECT_TRUE(e.allows("image/heic"));
+  EXPECT_TRUE(e.allows("application/pdf"));
+  EXPECT_FALSE(e.allows("text/plain"));
+  EXPECT_FALSE(e.allows("imagex/png"));
+}
+
+TEST(PackLoaderEvidence, ReportsBadSizesAndTypesAtTheirPlace) {
+  TempPack pack;
+  const std::string campaign = kCampaign;
+  const int line = static_cast<int>(std::count(campaign.begin(), campaign.end(), '\n')) + 1;
+  pack.write("campaign.yaml", campaign + R"(evidence:
+  max_file_size: 20 MX
+  max_problem_size: 0 MB
+  types: [jpeg, "image/png; q=1"]
+  tpyes: []
+)");
+  const auto at = [&](int l, int c) {
+    return "campaign.yaml:" + std::to_string(line + l) + ":" + std::to_string(c) + ": ";
+  };
+  EXPECT_EQ(pack.errors(),
+            (Lines{at(1, 18) + "expected a size like 20 MB, 512 KB or 1 GB (at most 1 TB)",
+                   at(2, 21) + "expected a size like 20 MB, 512 KB or 1 GB (at most 1 TB)",
+                   at(3, 3) + "expected at least one media type",
+                   at(3, 11) + "expected a media type like image/jpeg, application/pdf or image/*",
+                   at(3, 17) + "expected a media type like image/jpeg, application/pdf or image/*",
+                   at(4, 3) + "unknown key 'tpyes'; expected one of: max_file_size, "
+                              "max_problem_size, types"}));
+}
+
+}  // namespace
+}  // namespace qingling::rules
