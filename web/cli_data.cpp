@@ -139,17 +139,7 @@ int export_ledger(const ExportOptions& o) {
       return 1;
     }
     const Date today = rules->zone.local_date(SystemClock{}.now());
-    ledger::LedgerInput in{*rules, units, unit, today, {}};
-    store::IssueQuery q;
-    q.jurisdiction = unit;
-    q.limit = 1000;
-    for (;;) {
-      store::IssuePage page = view->issues(q);
-      for (Issue& i : page.items) in.issues.push_back(std::move(i));
-      if (!page.next_cursor) break;
-      q.before_id = page.next_cursor;
-    }
-    std::reverse(in.issues.begin(), in.issues.end());
+    const ledger::LedgerInput in{*rules, units, unit, today, store::issues_in(*view, unit)};
     const std::string bytes = o.format == "xlsx" ? ledger::ledger_xlsx(in) : ledger::ledger_csv(in);
     const std::filesystem::path out =
         o.out.empty() ? std::filesystem::path("ledger-" + unit + "." + o.format) : o.out;

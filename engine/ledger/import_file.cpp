@@ -68,15 +68,22 @@ void check_refs_across_sheets(IssueImportPlan& plan, const std::vector<std::stri
   }
 }
 
+// A CSV file read as one table, its encoding noted in `file`.
+std::variant<sheet::Table, sheet::ReadError> read_csv_file(std::string_view bytes,
+                                                           FileFormat& file) {
+  file.format = "csv";
+  sheet::Encoding encoding = sheet::Encoding::Utf8;
+  auto read = sheet::read_csv(bytes, &encoding);
+  file.encoding = encoding_name(encoding);
+  return read;
+}
+
 }  // namespace
 
 IssueFilePlan plan_issue_file(std::string_view bytes, const RuleSet& rules, const UnitTree& units) {
   IssueFilePlan out;
   if (!sheet::looks_like_xlsx(bytes)) {
-    out.file.format = "csv";
-    sheet::Encoding encoding = sheet::Encoding::Utf8;
-    auto read = sheet::read_csv(bytes, &encoding);
-    out.file.encoding = encoding_name(encoding);
+    auto read = read_csv_file(bytes, out.file);
     if (auto* error = std::get_if<sheet::ReadError>(&read)) {
       out.plan.errors.push_back(unreadable(*error));
       return out;
@@ -123,10 +130,7 @@ UnitFilePlan plan_unit_file(std::string_view bytes, const UnitTree& existing) {
     out.file.format = "xlsx";
     read = sheet::read_xlsx(bytes);
   } else {
-    out.file.format = "csv";
-    sheet::Encoding encoding = sheet::Encoding::Utf8;
-    read = sheet::read_csv(bytes, &encoding);
-    out.file.encoding = encoding_name(encoding);
+    read = read_csv_file(bytes, out.file);
   }
   if (auto* error = std::get_if<sheet::ReadError>(&read)) {
     out.plan.errors.push_back(unreadable(*error));

@@ -1,5 +1,7 @@
 #include "engine/store/store.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include "engine/core/sha256.h"
@@ -35,5 +37,23 @@ std::string new_token(std::string_view prefix) {
 }
 
 std::string token_hash(const std::string& token) { return sha256_hex(token); }
+
+std::vector<Issue> issues_in(ReadView& view, const std::string& jurisdiction,
+                             const std::function<bool(const Issue&)>& keep) {
+  std::vector<Issue> out;
+  IssueQuery q;
+  q.jurisdiction = jurisdiction;
+  q.limit = 1000;
+  for (;;) {
+    IssuePage page = view.issues(q);
+    for (Issue& i : page.items) {
+      if (!keep || keep(i)) out.push_back(std::move(i));
+    }
+    if (!page.next_cursor) break;
+    q.before_id = page.next_cursor;
+  }
+  std::reverse(out.begin(), out.end());  // pages come newest first
+  return out;
+}
 
 }  // namespace qingling::store

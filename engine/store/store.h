@@ -258,6 +258,11 @@ class Database {
 // Throws SQLite's exception type (std::runtime_error) when it cannot.
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
 
+// Every problem of `jurisdiction`, oldest first, read page by page (for the
+// ledger export and the calendar feed). `keep` may drop some as they come.
+std::vector<Issue> issues_in(ReadView& view, const std::string& jurisdiction,
+                             const std::function<bool(const Issue&)>& keep = {});
+
 // Copies the database at `from` to `to` (which must not exist) with
 // SQLite's online backup: a consistent snapshot, taken while a server may be
 // writing. Throws std::runtime_error.

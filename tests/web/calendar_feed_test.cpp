@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/support/python.h"
 #include "tests/web/api_fixture.h"
 
 namespace qingling::testing {
@@ -16,8 +17,7 @@ namespace fs = std::filesystem;
 // Events of an ICS file as "DTSTART SUMMARY" lines, sorted, as
 // python3-icalendar reads them.
 std::string parse_ics(const fs::path& file) {
-  const fs::path script = file.string() + ".py";
-  std::ofstream(script) << R"(
+  return run_python(R"(
 import sys, icalendar
 cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
 print("calendar", cal['X-WR-CALNAME'])
@@ -26,16 +26,8 @@ for e in cal.walk('VEVENT'):
     lines.append("%s %s %s" % (e['DTSTART'].dt.isoformat(), e['SUMMARY'], e['UID']))
 for l in sorted(lines):
     print(l)
-)";
-  const std::string command = "/usr/bin/python3 " + script.string() + " " + file.string() + " 2>&1";
-  std::string out;
-  if (FILE* p = popen(command.c_str(), "r")) {
-    char buffer[4096];
-    while (std::size_t n = fread(buffer, 1, sizeof buffer, p)) out.append(buffer, n);
-    pclose(p);
-  }
-  fs::remove(script);
-  return out;
+)",
+                    file);
 }
 
 class CalendarFeedTest : public ApiTest {

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "engine/sheet/csv.h"
+#include "tests/support/python.h"
 #include "tests/web/api_fixture.h"
 
 namespace qingling::testing {
@@ -23,22 +24,6 @@ std::string fixture(const std::string& name) {
   std::ifstream in(fs::path(QINGLING_SOURCE_DIR) / "tests/web/data" / name, std::ios::binary);
   EXPECT_TRUE(in) << name;
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Runs /usr/bin/python3 (Debian's, with openpyxl) on `script` with `file`
-// as its argument; returns what it printed.
-std::string python(const std::string& script, const fs::path& file) {
-  const fs::path source = file.string() + ".py";
-  std::ofstream(source) << script;
-  const std::string command = "/usr/bin/python3 " + source.string() + " " + file.string() + " 2>&1";
-  std::string out;
-  if (FILE* p = popen(command.c_str(), "r")) {
-    char buffer[4096];
-    while (std::size_t n = fread(buffer, 1, sizeof buffer, p)) out.append(buffer, n);
-    pclose(p);
-  }
-  fs::remove(source);
-  return out;
 }
 
 class LedgerApiTest : public ApiTest {
@@ -221,7 +206,7 @@ TEST_F(LedgerApiTest, TheExportedXlsxReadsBackInAnIndependentReader) {
   EXPECT_NE(res.header("Content-Disposition").find("filename*=UTF-8''"), std::string::npos);
   const fs::path file = dir_ / "ledger.xlsx";
   std::ofstream(file, std::ios::binary) << res.body;
-  const std::string out = python(kReadLedger, file);
+  const std::string out = run_python(kReadLedger, file);
   EXPECT_NE(out.find("sheets 汇总|责任落实方面|精准识别与监测帮扶方面|“两不愁三保障”及饮水安全方面|"
                      "产业就业与内生动力方面|资金项目管理方面|作风建设与基层党建方面"),
             std::string::npos)

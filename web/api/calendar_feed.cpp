@@ -172,20 +172,10 @@ net::awaitable<Response> deadline_feed(Services& s, Call& call) {
                       Rejection::not_found("No unit " + unit_code + " in your jurisdiction."));
   }
   auto render = [rules, units, unit_code, unit](store::ReadView& view) {
-    std::vector<Issue> open;
-    store::IssueQuery q;
-    q.jurisdiction = unit_code;
-    q.limit = 1000;
-    for (;;) {
-      store::IssuePage page = view.issues(q);
-      for (Issue& i : page.items) {
-        const StateDef* state = rules->find_state(i.state);
-        if (i.deadline && (state == nullptr || !state->cleared)) open.push_back(std::move(i));
-      }
-      if (!page.next_cursor) break;
-      q.before_id = page.next_cursor;
-    }
-    std::reverse(open.begin(), open.end());
+    const auto open = store::issues_in(view, unit_code, [&](const Issue& i) {
+      const StateDef* state = rules->find_state(i.state);
+      return i.deadline && (state == nullptr || !state->cleared);
+    });
     return render_deadline_feed(open, *rules, *units, *unit);
   };
   std::string body = co_await s.readers.read(std::move(render));

@@ -49,39 +49,6 @@ json::object evidence_json(const Event& e) {
           {"attached_at", format_instant(e.at)}};
 }
 
-// RFC 5987 encoding of a UTF-8 file name for Content-Disposition.
-std::string rfc5987(std::string_view name) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
-
-// An ASCII stand-in for old clients (RFC 6266 §4.3): each run of non-ASCII
-// bytes, controls and quotes becomes one '_', the extension is kept.
-std::string ascii_name(std::string_view name) {
-  std::string out;
-  for (const char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else if (out.empty() || out.back() != '_') {
-      out += '_';
-    }
-  }
-  return out;
-}
-
 // The files of the request: the `file` parts of a multipart/form-data body,
 // or the raw body named by ?name=.
 Result<std::vector<Upload>> uploads_of(const Call& call) {
@@ -215,8 +182,7 @@ net::awaitable<Response> fetch_evidence(Services& s, Call& call) {
   std::string content = co_await s.readers.run(std::move(load));
   const std::string& name = attached->fields.at("evidence.name");
   res.set(http::field::content_type, attached->fields.at("evidence.type"));
-  res.set(http::field::content_disposition,
-          "attachment; filename=\"" + ascii_name(name) + "\"; filename*=UTF-8''" + rfc5987(name));
+  res.set(http::field::content_disposition, attachment_disposition(name));
   res.body() = std::move(content);
   res.prepare_payload();
   co_return res;

@@ -87,24 +87,6 @@ json::value encoding_json(const ledger::FileFormat& f) {
   return json::value(f.encoding);
 }
 
-// A file name for Content-Disposition (RFC 5987).
-std::string attachment(const std::string& name) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (const char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 0xf];
-    }
-  }
-  const std::string extension = name.substr(name.rfind('.'));
-  return "attachment; filename=\"ledger" + extension + "\"; filename*=UTF-8''" + encoded;
-}
-
 }  // namespace
 
 net::awaitable<Response> import_issues(Services& s, Call& call) {
@@ -218,20 +200,8 @@ net::awaitable<Response> export_ledger(Services& s, Call& call) {
   }
   const Date day = today(s);
   auto build = [rules, units, unit, format, day](store::ReadView& view) {
-    {
-      ledger::LedgerInput in{*rules, *units, unit, day, {}};
-      store::IssueQuery q;
-      q.jurisdiction = unit;
-      q.limit = 1000;
-      for (;;) {
-        store::IssuePage page = view.issues(q);
-        for (Issue& i : page.items) in.issues.push_back(std::move(i));
-        if (!page.next_cursor) break;
-        q.before_id = page.next_cursor;
-      }
-      std::reverse(in.issues.begin(), in.issues.end());  // oldest first, as a ledger lists
-      return format == "xlsx" ? ledger::ledger_xlsx(in) : ledger::ledger_csv(in);
-    }
+    const ledger::LedgerInput in{*rules, *units, unit, day, store::issues_in(view, unit)};
+    return format == "xlsx" ? ledger::ledger_xlsx(in) : ledger::ledger_csv(in);
   };
   std::string bytes = co_await s.readers.read(std::move(build));
   Response res{http::status::ok, call.req.version()};
@@ -239,7 +209,8 @@ net::awaitable<Response> export_ledger(Services& s, Call& call) {
           format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                            : "text/csv; charset=utf-8");
   res.set(http::field::content_disposition,
-          attachment(units->find(unit)->name + "整改台账-" + format_date(day) + "." + format));
+          attachment_disposition(units->find(unit)->name + "整改台账-" + format_date(day) + "." +
+                                 format));
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(call.req.keep_alive());
   res.body() = std::move(bytes);

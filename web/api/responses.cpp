@@ -1,6 +1,7 @@
 #include "web/api/responses.h"
 
 #include <atomic>
+#include <cctype>
 #include <iostream>
 
 #include <boost/json/serialize.hpp>
@@ -75,6 +76,29 @@ Response internal_error(const Request& req, std::string_view what) {
             << what << "\n";
   return problem(req, http::status::internal_server_error, "/problems/internal", "Internal error",
                  "The server failed to answer; quote " + id + " to the administrator.");
+}
+
+std::string attachment_disposition(std::string_view file_name) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string ascii;
+  std::string encoded;
+  for (const char ch : file_name) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    if (plain) {
+      ascii += static_cast<char>(c);
+    } else if (ascii.empty() || ascii.back() != '_') {
+      ascii += '_';
+    }
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 0xf];
+    }
+  }
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace qingling::web

@@ -24,6 +24,11 @@ Response problem(const Request& req, http::status status, std::string_view type,
                  std::string_view title, std::string_view detail,
                  std::vector<FieldError> fields = {});
 
+// `attachment; filename="…"; filename*=UTF-8''…` for a UTF-8 file name
+// (RFC 6266): the ASCII name for old clients (each run of other bytes as
+// '_'), the exact name percent-encoded (RFC 5987) for the rest.
+std::string attachment_disposition(std::string_view file_name);
+
 // 500 with a generic detail and a request id; the real message goes to the
 // log only.
 Response internal_error(const Request& req, std::string_view what);
