@@ -272,6 +272,30 @@ TEST_F(EvidenceApiTest, SubmittingWithoutEvidenceIsRefusedThenTakenWithIt) {
   EXPECT_EQ(res.status, 200u) << res.body;
 }
 
+// A server that gives up on a silent client after a second.
+class ImpatientEvidenceApiTest : public EvidenceApiTest {
+ protected:
+  void SetUp() override {
+    limits_.idle_timeout = std::chrono::seconds(1);
+    EvidenceApiTest::SetUp();
+  }
+};
+
+TEST_F(ImpatientEvidenceApiTest, AnUploadCutOffMidwayLeavesNothing) {
+  const auto id = assigned_issue();
+  const int before = version(id);
+  const std::string head = "POST /api/v1/issues/" + std::to_string(id) +
+                           "/evidence?name=a.png HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                           tokens_.at("responsible") +
+                           "\r\nContent-Type: image/png\r\nContent-Length: 1000\r\n\r\n";
+  // 67 of 1000 bytes, then silence: the server times the upload out.
+  const std::string reply = as("").raw(head + kPng);
+  EXPECT_EQ(reply.find("201"), std::string::npos) << reply;
+  EXPECT_EQ(version(id), before);
+  EXPECT_EQ(files_in(evidence_dir()), 0u);
+  EXPECT_EQ(as("").get("/healthz").status, 200u);
+}
+
 TEST_F(EvidenceApiTest, AMalformedFormIsAClearError) {
   const auto id = assigned_issue();
   auto res = as("responsible")
