@@ -34,12 +34,14 @@ struct ReadError {
 };
 
 // Bounds that keep a hostile or runaway file (a zip bomb, a sheet with a
-// value in every one of a million rows) from exhausting memory. Going past
-// any of them is a ReadError, never a truncated table.
+// value in every one of a million rows) from exhausting memory or time.
+// Going past any of them is a ReadError, never a truncated table. Parts are
+// streamed, so their size bounds time, not memory: 100,000 ledger rows with
+// inline strings (as openpyxl writes them) take about 250 MB of XML.
 struct ReadLimits {
-  std::uint64_t max_part_bytes = 200ull << 20;  // one uncompressed XLSX part
-  std::size_t max_rows = 1'000'000;             // non-empty rows, header included
-  std::size_t max_cells = 10'000'000;           // cells kept, padding included
+  std::uint64_t max_part_bytes = 2ull << 30;  // one uncompressed XLSX part
+  std::size_t max_rows = 1'000'000;           // non-empty rows, header included
+  std::size_t max_cells = 10'000'000;         // cells kept, padding included
 };
 
 }  // namespace qingling::sheet
