@@ -16,7 +16,9 @@ namespace qingling::web {
 
 struct ServerLimits {
   std::size_t header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 32 * 1024 * 1024;  // no route takes more
+  // The body limit until a request's route is known; the route's own
+  // admission then sets it (JSON 1 MB, evidence by the pack, imports 128 MB).
+  std::size_t max_body_bytes = 32 * 1024 * 1024;
   // Request bodies being read at once, over all connections; a request
   // that would pass it is answered 503 before its body is read.
   std::size_t body_budget = 256 * 1024 * 1024;
