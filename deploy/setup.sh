@@ -29,7 +29,7 @@ fi
 
 # Node.js and npm run the API contract's linter (web/package.json). Any node
 # and npm on PATH will do; Debian's are installed only when there are none
-# (@redocly/cli asks for Node.js 20.19 or later, Debian 12 ships 18).
+# (@redocly/cli 1.34 runs on Node.js 18.17 or later: Debian 12 ships 18.19).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
