@@ -178,7 +178,10 @@ int backup(const std::filesystem::path& data, const std::filesystem::path& to) {
         if (!entry.is_regular_file() || entry.path().extension() == ".part") continue;
         const fs::path target = to / "evidence" / fs::relative(entry.path(), evidence);
         fs::create_directories(target.parent_path());
-        fs::copy_file(entry.path(), target);
+        std::error_code ec;
+        fs::copy_file(entry.path(), target, ec);
+        if (ec == std::errc::no_such_file_or_directory) continue;  // a refused upload's, removed
+        if (ec) throw fs::filesystem_error("cannot copy", entry.path(), target, ec);
         ++files;
       }
     }

@@ -469,7 +469,14 @@ void write_issue_sheet(Workbook& book, const Formats& f, const std::string& name
 // ---------------------------------------------------------------------------
 // CSV.
 
+// A cell Excel would run as a formula (=, +, -, @ first) is written with a
+// leading apostrophe, which Excel shows as text; import drops it again.
 void append_csv_field(std::string& out, std::string_view text) {
+  if (!text.empty() && std::string_view("=+-@").find(text.front()) != std::string_view::npos) {
+    std::string guarded = "'" + std::string(text);
+    append_csv_field(out, guarded);
+    return;
+  }
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += text;
     return;

@@ -190,7 +190,13 @@ struct HeaderMap {
   std::string_view cell(const sheet::Row& row, Key k) const {
     const auto& i = index[static_cast<std::size_t>(k)];
     if (!i || *i >= row.cells.size()) return {};
-    return trim(row.cells[*i]);
+    std::string_view text = trim(row.cells[*i]);
+    // '=…: text the export kept Excel from running as a formula.
+    if (text.size() > 1 && text.front() == '\'' &&
+        std::string_view("=+-@").find(text[1]) != std::string_view::npos) {
+      text.remove_prefix(1);
+    }
+    return text;
   }
 };
 

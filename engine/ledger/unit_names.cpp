@@ -11,12 +11,19 @@ UnitNames::UnitNames(const UnitTree& units) : units_(units) {
     }
     if (full.empty()) full = u.name;  // the root
     full_name_[u.code] = full;
-    by_full_name_.emplace(full, u.code);
+    add_full_name(full, u.code);
     if (!u.parent.empty()) {
-      if (const Unit* root = units.find(units.root()))
-        by_full_name_.emplace(root->name + full, u.code);
+      if (const Unit* root = units.find(units.root())) add_full_name(root->name + full, u.code);
     }
   }
+}
+
+// Names join without a separator, as addresses are written, so two units
+// may share a full name (甲 > 乙 > 街道 and 甲乙 > 街道): such a name stands
+// for neither.
+void UnitNames::add_full_name(const std::string& full, const std::string& code) {
+  auto [at, fresh] = by_full_name_.emplace(full, code);
+  if (!fresh && at->second != code) at->second.clear();
 }
 
 std::string UnitNames::display(std::string_view code) const {
@@ -24,7 +31,9 @@ std::string UnitNames::display(std::string_view code) const {
   if (unit == nullptr) return std::string(code);
   auto named = by_name_.find(unit->name);
   if (named != by_name_.end() && named->second.size() == 1) return unit->name;
-  return full_name_.at(unit->code);
+  const std::string& full = full_name_.at(unit->code);
+  auto owner = by_full_name_.find(full);
+  return owner != by_full_name_.end() && owner->second == unit->code ? full : unit->code;
 }
 
 std::optional<std::string> UnitNames::resolve(std::string_view text, std::string& error) const {
@@ -32,7 +41,9 @@ std::optional<std::string> UnitNames::resolve(std::string_view text, std::string
   const std::string key(text);
   auto named = by_name_.find(key);
   if (named != by_name_.end() && named->second.size() == 1) return named->second.front();
-  if (auto full = by_full_name_.find(key); full != by_full_name_.end()) return full->second;
+  if (auto full = by_full_name_.find(key); full != by_full_name_.end() && !full->second.empty()) {
+    return full->second;
+  }
   if (named == by_name_.end()) {
     error = "no unit has the code, name or full name \"" + key + "\"";
     return std::nullopt;

@@ -40,9 +40,12 @@ Result<Receipt> run(WriteBackend& backend, const CreateIssue& c, const WriteCont
   Event event = std::move(*decided);
   if (auto ref = event.fields.find("external_ref"); ref != event.fields.end()) {
     if (auto other = backend.issue_by_external_ref(ref->second)) {
+      auto known = backend.load_issue(*other);
+      const bool visible = known && can_see(*known, c.actor, ctx.units);
       return Rejection::invalid_field(
-          "external_ref",
-          "problem " + std::to_string(*other) + " already has the reference '" + ref->second + "'");
+          "external_ref", visible ? "problem " + std::to_string(*other) +
+                                        " already has the reference '" + ref->second + "'"
+                                  : "the reference '" + ref->second + "' is taken");
     }
   }
   event.issue_id = backend.next_issue_id();

@@ -35,8 +35,20 @@ IssueImportOutcome import_issues(WriteBackend& backend, const WriteContext& ctx,
   for (const ledger::PlannedIssue& row : plan.issues) {
     if (out.errors.size() >= kMaxErrors) break;
     if (auto ref = row.create.find("external_ref"); ref != row.create.end()) {
-      if (backend.issue_by_external_ref(ref->second)) {
-        ++out.unchanged;
+      if (auto id = backend.issue_by_external_ref(ref->second)) {
+        // Imported before, by this importer's jurisdiction: unchanged. A
+        // reference held outside it is an error, never a silent skip.
+        auto known = backend.load_issue(*id);
+        if (known && can_see(*known, actor, ctx.units)) {
+          ++out.unchanged;
+        } else {
+          auto column = row.columns.find("external_ref");
+          out.errors.push_back({row.row, column == row.columns.end() ? "编号" : column->second,
+                                "'" + ref->second +
+                                    "' is the reference of a problem outside your jurisdiction; "
+                                    "give this row another",
+                                row.sheet});
+        }
         continue;
       }
     }

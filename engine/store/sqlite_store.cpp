@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 #include <SQLiteCpp/Backup.h>
@@ -680,7 +681,16 @@ void backup_sqlite(const std::filesystem::path& from, const std::filesystem::pat
   configure(source);
   SQLite::Database target(to.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   SQLite::Backup backup(target, source);
-  backup.executeStep();  // all pages in one step: a consistent snapshot
+  // All pages in one step, a consistent snapshot; a writer holding its lock
+  // makes the step answer busy, so wait and step again (bounded).
+  for (int attempt = 0;; ++attempt) {
+    const int rc = backup.executeStep();
+    if (rc == SQLITE_DONE) break;
+    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt == 600) {
+      throw std::runtime_error("backup did not finish: " + std::string(sqlite3_errstr(rc)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   target.exec("PRAGMA journal_mode=WAL");
 }
 

@@ -296,6 +296,25 @@ TEST_F(ImpatientEvidenceApiTest, AnUploadCutOffMidwayLeavesNothing) {
   EXPECT_EQ(as("").get("/healthz").status, 200u);
 }
 
+TEST_F(EvidenceApiTest, AFileNameMustBeUtf8WithoutControlCharacters) {
+  const auto id = assigned_issue();
+  // GBK bytes for 照片, as an old Windows client may send them.
+  auto res = upload("responsible", id, {{"\xD5\xD5\xC6\xAC.png", kPng, "image/png"}});
+  ASSERT_EQ(res.status, 422u) << res.body;
+  EXPECT_EQ(res.json().at("errors").at(0).at("field").as_string(), "file[0]");
+  res = as("responsible")
+            .request("POST", "/api/v1/issues/" + std::to_string(id) + "/evidence?name=a%0Ab.png",
+                     kPng, {{"Content-Type", "image/png"}});
+  EXPECT_EQ(res.status, 422u) << res.body;
+  res = as("responsible")
+            .request("POST",
+                     "/api/v1/issues/" + std::to_string(id) + "/evidence?name=..%2F..%2Fx.png",
+                     kPng, {{"Content-Type", "image/png"}});
+  ASSERT_EQ(res.status, 201u) << res.body;
+  EXPECT_EQ(res.json().at("attached").at(0).at("name").as_string(), "x.png");
+  EXPECT_EQ(files_in(evidence_dir()), 1u);
+}
+
 TEST_F(EvidenceApiTest, AMalformedFormIsAClearError) {
   const auto id = assigned_issue();
   auto res = as("responsible")

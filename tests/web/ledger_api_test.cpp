@@ -93,6 +93,20 @@ TEST_F(LedgerApiTest, AGb18030CsvFromExcelIsImportedOnceWhateverItsRetries) {
   EXPECT_EQ(count_issues(), 3);
 }
 
+TEST_F(LedgerApiTest, AReferenceHeldOutsideTheJurisdictionIsAnErrorNotASkip) {
+  ASSERT_EQ(import("supervisor", "issues", fixture("ledger_gb18030.csv"), "text/csv").status, 200u);
+  // 溪桥县 numbers its own ledger, and one number is 望岭区's already.
+  const std::string csv =
+      "编号,问题类别,问题标题,所在单位\r\nXQ-9,A,本县问题,溪桥镇\r\n"
+      "WL-2026-001,A,撞号的问题,溪桥镇\r\n";
+  auto res = import("supervisor-c02", "issues", csv, "text/csv");
+  ASSERT_EQ(res.status, 422u) << res.body;
+  EXPECT_EQ(res.json().at("errors").at(0).at("row").as_int64(), 3);
+  EXPECT_EQ(res.json().at("errors").at(0).at("column").as_string(), "编号");
+  EXPECT_EQ(res.body.find("梅岭村"), std::string::npos);  // nothing of the other problem shows
+  EXPECT_EQ(count_issues(), 3);
+}
+
 TEST_F(LedgerApiTest, AnXlsxFromOpenpyxlIsImportedWithItsDateCells) {
   // As a browser form sends it.
   const std::string boundary = "----qlForm";

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include <boost/json.hpp>
 
@@ -49,6 +50,36 @@ json::object evidence_json(const Event& e) {
           {"attached_at", format_instant(e.at)}};
 }
 
+// A file name as stored: its last path component, valid UTF-8 without
+// control characters (what a browser or an old Windows client sends may be neither).
+std::optional<std::string> file_name_of(std::string name) {
+  const std::size_t slash = name.find_last_of("/\\");
+  if (slash != std::string::npos) name.erase(0, slash + 1);
+  if (name.empty()) return std::nullopt;
+  for (std::size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    std::size_t n = 0;
+    if (c < 0x20 || c == 0x7f) return std::nullopt;
+    if (c < 0x80) {
+      n = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+    } else {
+      return std::nullopt;
+    }
+    if (i + n > name.size()) return std::nullopt;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) return std::nullopt;
+    }
+    i += n;
+  }
+  return name;
+}
+
 // The files of the request: the `file` parts of a multipart/form-data body,
 // or the raw body named by ?name=.
 Result<std::vector<Upload>> uploads_of(const Call& call) {
@@ -61,22 +92,25 @@ Result<std::vector<Upload>> uploads_of(const Call& call) {
     for (const FormPart& p : *parts) {
       if (p.name != "file") continue;
       const std::string field = "file[" + std::to_string(files.size()) + "]";
-      if (p.file_name.empty()) errors.push_back({field, "each file part needs a filename"});
+      auto name = file_name_of(p.file_name);
+      if (!name) errors.push_back({field, "each file part needs a filename in UTF-8"});
       if (p.content.empty()) errors.push_back({field, "the file '" + p.file_name + "' is empty"});
-      files.push_back({p.file_name, p.content});
+      files.push_back({name.value_or(""), p.content});
     }
     if (files.empty()) errors.push_back({"file", "send the files as parts named 'file'"});
     if (!errors.empty()) return Rejection::invalid("The upload is not valid.", std::move(errors));
     return files;
   }
   std::vector<FieldError> errors;
-  const auto name = call.query.find("name");
-  if (name == call.query.end() || name->second.empty()) {
-    errors.push_back({"name", "give the file name as ?name=, or send multipart/form-data"});
+  const auto given = call.query.find("name");
+  std::optional<std::string> name;
+  if (given != call.query.end()) name = file_name_of(given->second);
+  if (!name) {
+    errors.push_back({"name", "give the file name (UTF-8) as ?name=, or send multipart/form-data"});
   }
   if (call.req.body().empty()) errors.push_back({"body", "the file is empty"});
   if (!errors.empty()) return Rejection::invalid("The upload is not valid.", std::move(errors));
-  files.push_back({name->second, call.req.body()});
+  files.push_back({*name, call.req.body()});
   return files;
 }
 
@@ -111,7 +145,12 @@ net::awaitable<Response> attach_evidence(Services& s, Call& call) {
     for (const auto& put : stored) s.evidence.settle(put.sha256, false);
     throw;
   }
-  for (const auto& put : stored) s.evidence.settle(put.sha256, receipt.has_value());
+  // Off the I/O thread: dropping a file syncs its folder.
+  auto settle = [&s, &stored, recorded = receipt.has_value()] {
+    for (const auto& put : stored) s.evidence.settle(put.sha256, recorded);
+    return true;
+  };
+  co_await s.readers.run(std::move(settle));
   if (!receipt) co_return problem(call.req, receipt.error());
 
   json::array attached;

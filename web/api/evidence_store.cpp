@@ -63,16 +63,19 @@ EvidenceStore::Put EvidenceStore::put(std::string_view content) {
   ++hold.holders;
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (ec || size != content.size()) {
+  const bool existed = !ec;
+  if (!existed || size != content.size()) {
     try {
-      // Under the lock: two uploads of one new file write it once.
+      // Under the lock: two uploads of one new file write it once. A file
+      // of the wrong size (damaged) is rewritten, but was recorded before:
+      // it is never this upload's to remove.
       write_durably(path, content);
     } catch (...) {
       if (--hold.holders == 0) holds_.erase(put.sha256);
       throw;
     }
-    hold.created = true;
-    put.created = true;
+    if (!existed) hold.created = true;
+    put.created = !existed;
   }
   return put;
 }

@@ -162,13 +162,21 @@ net::awaitable<Response> import_units(Services& s, Call& call) {
   const auto planned = co_await s.readers.run(std::move(planning));
   if (!planned->plan.errors.empty()) co_return bad_cells(call.req, planned->plan.errors);
   if (!*dry_run) {
-    store::Decision decision{
-        [planned, actor](store::WriteBackend& backend, const store::WriteContext& ctx) {
-          store::import_units(backend, planned->plan, actor, ctx.now);
-          return Result<store::Receipt>(store::Receipt{});
-        }};
-    co_await submit(s.writer, std::move(decision));
-    s.writer.set_units(std::make_shared<const UnitTree>(planned->plan.units));
+    // Judged against the tree it was planned on, and the writer's tree
+    // swapped in the same step, so that two imports never overwrite each other.
+    store::Writer& writer = s.writer;
+    store::Decision decision{[planned, actor, units, &writer](store::WriteBackend& backend,
+                                                              const store::WriteContext& ctx) {
+      if (&ctx.units != units.get()) {
+        return Result<store::Receipt>(
+            Rejection::stale("The units changed while the file was checked; send it again."));
+      }
+      store::import_units(backend, planned->plan, actor, ctx.now);
+      writer.set_units(std::make_shared<const UnitTree>(planned->plan.units));
+      return Result<store::Receipt>(store::Receipt{});
+    }};
+    auto done = co_await submit(s.writer, std::move(decision));
+    if (!done) co_return problem(call.req, done.error());
   }
   co_return json_response(
       call.req, http::status::ok,

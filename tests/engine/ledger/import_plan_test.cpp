@@ -3,12 +3,15 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "engine/ledger/columns.h"
 #include "engine/ledger/export.h"
+#include "engine/ledger/unit_names.h"
+#include "engine/sheet/csv.h"
 #include "tests/engine/ledger/ledger_fixture.h"
 
 namespace qingling::ledger {
@@ -449,6 +452,52 @@ TEST(UnitImportPlan, HeaderErrorsStopTheRowsAndUnknownColumnsAreListed) {
             "1||the column 单位类型 is missing\n");
   EXPECT_EQ(p.ignored_columns, (std::vector<std::string>{"备注", "联系电话"}));
   EXPECT_EQ(p.added, 0u);
+}
+
+}  // namespace
+}  // namespace qingling::ledger
+
+namespace qingling::ledger {
+namespace {
+
+TEST(UnitNames, AFullNameTwoUnitsShareNamesNeitherAndTheExportWritesTheirCodes) {
+  // 甲 > 乙 > 街道 and 甲乙 > 街道: both full names read 甲乙街道.
+  const UnitTree units({{"r", "市", "city", "", ""},
+                        {"r.a", "甲", "county", "r", ""},
+                        {"r.a.b", "乙", "township", "r.a", ""},
+                        {"r.a.b.s", "街道", "village", "r.a.b", ""},
+                        {"r.ab", "甲乙", "county", "r", ""},
+                        {"r.ab.s", "街道", "township", "r.ab", ""},
+                        {"r.c", "丙", "county", "r", ""},
+                        {"r.c.s", "街道", "township", "r.c", ""}});
+  const UnitNames names(units);
+  EXPECT_EQ(names.display("r.a.b.s"), "r.a.b.s");
+  EXPECT_EQ(names.display("r.ab.s"), "r.ab.s");
+  EXPECT_EQ(names.display("r.c.s"), "丙街道");
+  EXPECT_EQ(names.display("r.a.b"), "乙");
+  std::string error;
+  EXPECT_FALSE(names.resolve("甲乙街道", error));
+  EXPECT_NE(error.find("甲乙街道"), std::string::npos) << error;
+  EXPECT_EQ(names.resolve("丙街道", error), "r.c.s");
+  EXPECT_EQ(names.resolve("市丙街道", error), "r.c.s");
+  EXPECT_EQ(names.resolve("r.ab.s", error), "r.ab.s");
+}
+
+TEST(IssueImportPlan, ACellTheExportGuardedFromExcelFormulasReadsBackAsWritten) {
+  const RuleSet rules = ledger_rules();
+  const UnitTree units = ledger_units();
+  Issue issue = ledger_issue(9, "A", "=HYPERLINK(\"http://x\")", "discovered");
+  issue.measures = "-先排查再整改";
+  const std::string csv =
+      ledger_csv(LedgerInput{rules, units, "cc", date_of("2026-06-01"), {issue}});
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"http://x\"\")\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",'-先排查再整改,"), std::string::npos) << csv;
+  const auto read = sheet::read_csv(csv);
+  ASSERT_TRUE(std::holds_alternative<sheet::Table>(read));
+  const IssueImportPlan p = plan_issue_import(std::get<sheet::Table>(read), rules, units);
+  ASSERT_EQ(p.issues.size(), 1u) << dump(p.errors);
+  EXPECT_EQ(p.issues[0].create.at("title"), "=HYPERLINK(\"http://x\")");
+  EXPECT_EQ(p.issues[0].create.at("measures"), "-先排查再整改");
 }
 
 }  // namespace
