@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "engine/sheet/table.h"
 
@@ -32,6 +33,13 @@ inline Table table_of(std::variant<Table, ReadError> read) {
 inline ReadError error_of(std::variant<Table, ReadError> read) {
   if (!std::holds_alternative<ReadError>(read)) throw std::runtime_error("expected a ReadError");
   return std::get<ReadError>(std::move(read));
+}
+
+// The row numbers of a table's data rows, in order.
+inline std::vector<std::size_t> numbers_of(const Table& table) {
+  std::vector<std::size_t> numbers;
+  for (const auto& row : table.rows) numbers.push_back(row.number);
+  return numbers;
 }
 
 }  // namespace qingling::sheet::testing

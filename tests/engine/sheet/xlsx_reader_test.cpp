@@ -13,14 +13,9 @@ namespace {
 
 using testing::error_of;
 using testing::fixture;
+using testing::numbers_of;
 using testing::table_of;
 using Cells = std::vector<std::string>;
-
-std::vector<std::size_t> numbers_of(const Table& table) {
-  std::vector<std::size_t> numbers;
-  for (const auto& row : table.rows) numbers.push_back(row.number);
-  return numbers;
-}
 
 TEST(ReadXlsx, ReadsTheFirstSheetWrittenByOpenpyxl) {
   const Table table = table_of(read_xlsx(fixture("issues.xlsx")));
