@@ -174,8 +174,14 @@ int backup(const std::filesystem::path& data, const std::filesystem::path& to) {
     std::size_t files = 0;
     const fs::path evidence = data / "evidence";
     if (fs::is_directory(evidence)) {
-      for (const auto& entry : fs::recursive_directory_iterator(evidence)) {
-        if (!entry.is_regular_file() || entry.path().extension() == ".part") continue;
+      for (auto it = fs::recursive_directory_iterator(evidence);
+           it != fs::recursive_directory_iterator(); ++it) {
+        const fs::directory_entry& entry = *it;
+        if (entry.path().filename() == ".tmp") {  // uploads not yet stored
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (!entry.is_regular_file()) continue;
         const fs::path target = to / "evidence" / fs::relative(entry.path(), evidence);
         fs::create_directories(target.parent_path());
         std::error_code ec;

@@ -32,22 +32,28 @@ std::string evidence_url(std::int64_t id, const std::string& hash) {
   return "/api/v1/issues/" + std::to_string(id) + "/evidence/" + hash;
 }
 
+// One attached file as the API shows it.
+json::object evidence_json(std::int64_t issue_id, const store::EvidenceFileRef& f,
+                           const std::string& attached_by, Instant attached_at) {
+  return {{"sha256", f.sha256},
+          {"name", f.file_name},
+          {"type", f.content_type},
+          {"size", f.size},
+          {"url", evidence_url(issue_id, f.sha256)},
+          {"attached_by", attached_by},
+          {"attached_at", format_instant(attached_at)}};
+}
+
 json::object evidence_json(const Event& e) {
   const auto field = [&](const char* name) {
     auto it = e.fields.find(name);
     return it == e.fields.end() ? std::string{} : it->second;
   };
-  const std::string hash = field("evidence.sha256");
-  std::int64_t size = 0;
-  const std::string size_text = field("evidence.size");
-  std::from_chars(size_text.data(), size_text.data() + size_text.size(), size);
-  return {{"sha256", hash},
-          {"name", field("evidence.name")},
-          {"type", field("evidence.type")},
-          {"size", size},
-          {"url", evidence_url(e.issue_id, hash)},
-          {"attached_by", e.actor},
-          {"attached_at", format_instant(e.at)}};
+  store::EvidenceFileRef f{field("evidence.name"), field("evidence.type"), field("evidence.sha256"),
+                           0};
+  const std::string size = field("evidence.size");
+  std::from_chars(size.data(), size.data() + size.size(), f.size);
+  return evidence_json(e.issue_id, f, e.actor, e.at);
 }
 
 // A file name as stored: its last path component, valid UTF-8 without
@@ -155,15 +161,10 @@ net::awaitable<Response> attach_evidence(Services& s, Call& call) {
 
   json::array attached;
   for (std::size_t i = 0; i < command.files.size(); ++i) {
-    const store::EvidenceFileRef& f = command.files[i];
-    attached.emplace_back(json::object{{"sha256", f.sha256},
-                                       {"name", f.file_name},
-                                       {"type", f.content_type},
-                                       {"size", f.size},
-                                       {"url", evidence_url(*id, f.sha256)},
-                                       {"attached_by", call.user->name},
-                                       {"attached_at", format_instant(receipt->issue.updated_at)},
-                                       {"stored", stored[i].created ? "new" : "existing"}});
+    json::object item =
+        evidence_json(*id, command.files[i], call.user->name, receipt->issue.updated_at);
+    item["stored"] = stored[i].created ? "new" : "existing";
+    attached.emplace_back(std::move(item));
   }
   Response res = json_response(
       call.req, http::status::created,

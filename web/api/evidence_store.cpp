@@ -20,13 +20,17 @@ void sync_folder(const std::filesystem::path& dir) {
   }
 }
 
-// Writes `content` to `path` through a temporary of this call's own, so a
-// crash never leaves a partial file under a hash.
-void write_durably(const std::filesystem::path& path, std::string_view content) {
+// Writes `content` to `path` through a temporary of this call's own in
+// `temporaries` (on the same file system), so a crash never leaves a
+// partial file under a hash, and what it leaves is in one folder.
+void write_durably(const std::filesystem::path& path, const std::filesystem::path& temporaries,
+                   std::string_view content) {
   static std::atomic<std::uint64_t> next{0};
   std::filesystem::create_directories(path.parent_path());
+  std::filesystem::create_directories(temporaries);
   const std::filesystem::path temp =
-      path.string() + "." + std::to_string(getpid()) + "-" + std::to_string(next++) + ".part";
+      temporaries / (path.filename().string() + "." + std::to_string(getpid()) + "-" +
+                     std::to_string(next++) + ".part");
   const auto fail = [&](const char* what, int fd) {
     const int err = errno;
     if (fd >= 0) ::close(fd);
@@ -69,7 +73,7 @@ EvidenceStore::Put EvidenceStore::put(std::string_view content) {
       // Under the lock: two uploads of one new file write it once. A file
       // of the wrong size (damaged) is rewritten, but was recorded before:
       // it is never this upload's to remove.
-      write_durably(path, content);
+      write_durably(path, temporaries(), content);
     } catch (...) {
       if (--hold.holders == 0) holds_.erase(put.sha256);
       throw;
@@ -95,14 +99,14 @@ void EvidenceStore::settle(const std::string& sha256, bool recorded) {
   holds_.erase(it);
 }
 
+std::filesystem::path EvidenceStore::temporaries() const { return dir_ / ".tmp"; }
+
 std::size_t EvidenceStore::sweep_temporaries() const {
+  // Only the temporaries' folder: a start never walks the evidence itself.
   std::size_t removed = 0;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir_, ec)) return 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_, ec)) {
-    if (entry.is_regular_file(ec) && entry.path().extension() == ".part") {
-      if (std::filesystem::remove(entry.path(), ec)) ++removed;
-    }
+  for (const auto& entry : std::filesystem::directory_iterator(temporaries(), ec)) {
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
   }
   return removed;
 }

@@ -34,6 +34,8 @@ class EvidenceStore {
   // Ends a hold: `recorded` when the attach committed.
   void settle(const std::string& sha256, bool recorded);
 
+  // Where uploads are written before they are renamed under their hash.
+  std::filesystem::path temporaries() const;
   // Removes temporaries a crash left behind; returns how many.
   std::size_t sweep_temporaries() const;
 
