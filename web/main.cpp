@@ -2,6 +2,7 @@
 // simulate, import, export, backup.
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@ int serve(web::AppOptions options) {
   try {
     web::App app(options);
     for (const auto& w : app.warnings()) std::cerr << "warning: " << w.to_string() << "\n";
+    for (const auto& w : app.page_warnings()) std::cerr << "warning: " << w << "\n";
     app.start();
     std::cout << "qingling is serving " << app.base_url() << "/\n";
     std::cout << "mail goes to " << app.mail_destination() << "\n";
@@ -52,6 +54,8 @@ int serve(web::AppOptions options) {
         std::cout << "  " << t.role << " (" << t.user << ", " << t.display_name << ", " << t.unit
                   << "): " << t.token << "\n";
       }
+      std::cout << "sign in to " << app.base_url() << "/ as any of them with the password "
+                << demo::kDemoPassword << "\n";
       const std::string& any = app.demo_tokens().front().token;
       std::cout << "try: curl -H 'Authorization: Bearer " << any << "' " << app.base_url()
                 << "/api/v1/issues?limit=5\n";
@@ -163,10 +167,41 @@ struct UserAddOptions {
   std::vector<std::string> roles;
   std::string email;
   std::string display_name;
+  std::optional<std::string> password;  // "-": read one line from standard input
 };
+
+// The password an option names: itself, or with "-" the first line of
+// standard input (so it stays out of the shell history and `ps`).
+std::optional<std::string> password_from(const std::string& option) {
+  if (option != "-") return option;
+  std::string line;
+  if (!std::getline(std::cin, line)) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// Hashes the password an option names; prints why not and returns nullopt.
+std::optional<std::string> password_hash_from(const std::string& option) {
+  auto password = password_from(option);
+  if (!password) {
+    std::cerr << "qingling: --password -: nothing to read on standard input\n";
+    return std::nullopt;
+  }
+  auto hash = store::hash_password(*password);
+  if (!hash) {
+    for (const auto& f : hash.error().fields) std::cerr << f.field << ": " << f.message << "\n";
+    return std::nullopt;
+  }
+  return *hash;
+}
 
 int user_add(const UserAddOptions& o) {
   try {
+    std::optional<std::string> password_hash;
+    if (o.password) {
+      password_hash = password_hash_from(*o.password);
+      if (!password_hash) return 1;
+    }
     auto pack = rules::load_pack(o.rules_dir, utc_today());
     if (!pack.errors.empty()) {
       for (const auto& e : pack.errors) std::cerr << e.to_string() << "\n";
@@ -187,15 +222,46 @@ int user_add(const UserAddOptions& o) {
     user.unit = o.unit.empty() ? UnitTree(units).root() : o.unit;
     user.roles = o.roles;
     user.email = o.email;
-    auto token = store::add_user(*backend, user, pack.rules->roles, SystemClock{}.now());
+    const Instant now = SystemClock{}.now();
+    auto token = store::add_user(*backend, user, pack.rules->roles, now);
     if (!token) {
       backend->rollback();
       for (const auto& f : token.error().fields) std::cerr << f.field << ": " << f.message << "\n";
       return 1;
     }
+    if (password_hash) (void)store::set_password(*backend, user.name, *password_hash, now);
     backend->commit();
     std::cerr << "added user " << user.name << " at " << user.unit << "; its API token:\n";
     std::cout << *token << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "qingling: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// Sets a user's password (signing out their page sessions).
+int user_passwd(const std::filesystem::path& data, const std::string& name,
+                const std::string& password) {
+  try {
+    auto hash = password_hash_from(password);
+    if (!hash) return 1;
+    const auto file = data / "qingling.db";
+    if (!std::filesystem::exists(file)) {
+      std::cerr << "qingling: no database at " << file << "\n";
+      return 1;
+    }
+    auto db = store::open_sqlite(file);
+    auto backend = db->open_writer();
+    backend->begin();
+    auto set = store::set_password(*backend, name, *hash, SystemClock{}.now());
+    if (!set) {
+      backend->rollback();
+      for (const auto& f : set.error().fields) std::cerr << f.field << ": " << f.message << "\n";
+      return 1;
+    }
+    backend->commit();
+    std::cerr << "password of " << name << " set; their page sessions are signed out\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "qingling: " << e.what() << "\n";
@@ -288,6 +354,17 @@ int main(int argc, char** argv) {
   add_cmd->add_option("--role", user_options.roles, "role (repeat for several)")->required();
   add_cmd->add_option("--email", user_options.email, "e-mail address");
   add_cmd->add_option("--display-name", user_options.display_name, "name shown to people");
+  add_cmd->add_option("--password", user_options.password,
+                      "password for the web page ('-': read it from standard input)");
+  std::string passwd_data = "data";
+  std::string passwd_name;
+  std::string passwd_password = "-";
+  auto* passwd_cmd = user_cmd->add_subcommand(
+      "passwd", "set a user's password for the web page and sign out their sessions");
+  passwd_cmd->add_option("--data", passwd_data, "data folder")->capture_default_str();
+  passwd_cmd->add_option("--name", passwd_name, "login name")->required();
+  passwd_cmd->add_option("--password", passwd_password,
+                         "the new password ('-', the default: read it from standard input)");
 
   std::string audit_data = "data";
   auto* audit_cmd = cli.add_subcommand("audit", "the hash-chained event log");
@@ -394,6 +471,7 @@ int main(int argc, char** argv) {
     user_options.rules_dir = user_rules;
     return user_add(user_options);
   }
+  if (passwd_cmd->parsed()) return user_passwd(passwd_data, passwd_name, passwd_password);
   if (verify_cmd->parsed()) return audit_verify(audit_data);
   for (CLI::App* cmd : import_cmds) {
     if (!cmd->parsed()) continue;

@@ -29,6 +29,16 @@ report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rule
       report::ReportInput{rules, units, unit, week, histories, ranking_of(w), w.requirements});
 }
 
+report::BattleMap battle_map_of(store::ReadView& view, const RuleSet& rules, const UnitTree& units,
+                                const std::string& unit, Instant now) {
+  report::BattleMapBuilder builder(
+      report::BattleInput{rules, units, unit, now, ranking_of(rules.escalation.weekly_report)});
+  // Events of this very instant count: scan_histories takes those before its bound.
+  const Instant after_now = now + std::chrono::milliseconds{1};
+  view.scan_histories(unit, after_now, [&](std::vector<Event>&& h) { builder.add(h); });
+  return std::move(builder).finish();
+}
+
 report::IsoWeek reported_week(Instant at, const RuleSet& rules) {
   return report::iso_week_of(rules.zone.local_date(at) - std::chrono::days{1});
 }

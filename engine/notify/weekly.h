@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/core/time.h"
+#include "engine/report/battle.h"
 #include "engine/report/report.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
@@ -20,6 +21,11 @@ namespace qingling::notify {
 report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rules,
                                       const UnitTree& units, const std::string& unit,
                                       report::IsoWeek week);
+
+// The battle map of `unit`'s jurisdiction as it stands at `now`, ranked by
+// the weekly report's rules.
+report::BattleMap battle_map_of(store::ReadView& view, const RuleSet& rules, const UnitTree& units,
+                                const std::string& unit, Instant now);
 
 // The week a report sent at `at` covers: the last one ended before that day.
 report::IsoWeek reported_week(Instant at, const RuleSet& rules);

@@ -1,5 +1,7 @@
 #include "engine/report/report.h"
 
+#include "engine/report/tally.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -85,62 +87,34 @@ std::pair<Snapshot, Snapshot> fold(const std::vector<Event>& history, const Wind
   return out;
 }
 
-bool in_jurisdiction(const Issue& issue, const UnitTree& units, const std::string& unit) {
-  for (const std::string* code : {&issue.unit, &issue.responsible_unit, &issue.lead_unit}) {
-    if (!code->empty() && units.contains(unit, *code)) return true;
-  }
-  return false;
-}
-
-const std::string& owner_of(const Issue& issue) {
-  return issue.responsible_unit.empty() ? issue.unit : issue.responsible_unit;
-}
-
-UnitRef unit_ref(const UnitTree& units, const std::string& code) {
-  const Unit* u = units.find(code);
-  return {code, u != nullptr ? u->name : code};
-}
-
-// What the figures need to know of one problem at a week's end.
-struct Standing {
-  const Snapshot* snapshot = nullptr;
-  bool cleared = false;
-  bool long_term = false;
-  bool running = false;
-  OverdueStatus overdue;
-
-  const Issue& issue() const { return snapshot->issue; }
+// The problems in the jurisdiction at a week's end, and beside each (at the
+// same index) the snapshot it stands for.
+struct Standings {
+  std::vector<tally::Standing> items;
+  std::vector<const Snapshot*> snapshots;
 };
 
-std::vector<Standing> standings_of(const std::vector<const Snapshot*>& snapshots,
-                                   const RuleSet& rules, const Window& w) {
-  std::vector<Standing> out;
-  out.reserve(snapshots.size());
+Standings standings_of(std::vector<const Snapshot*> snapshots, const RuleSet& rules,
+                       const Window& w) {
+  Standings out;
+  out.items.reserve(snapshots.size());
   for (const Snapshot* s : snapshots) {
-    const StateDef* state = rules.find_state(s->issue.state);
-    Standing st;
-    st.snapshot = s;
-    st.cleared = s->issue.cleared_at.has_value();
-    st.long_term = state != nullptr && state->clock == DeadlineClock::Paused;
-    st.running = state != nullptr && state->clock == DeadlineClock::Running;
-    st.overdue = overdue_status(s->issue, rules, w.sunday + days{1});
-    out.push_back(st);
+    out.items.push_back(tally::standing_of(s->issue, rules, w.sunday + days{1}));
   }
+  out.snapshots = std::move(snapshots);
   return out;
 }
 
-double ratio(int part, int whole) {
-  return whole > 0 ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
-Totals totals_of(const std::vector<Standing>& standings, const RuleSet& rules, const Window& w) {
+Totals totals_of(const Standings& standings, const RuleSet& rules, const Window& w) {
   Totals t;
-  for (const Standing& st : standings) {
-    const Issue& issue = st.issue();
+  for (std::size_t i = 0; i < standings.items.size(); ++i) {
+    const tally::Standing& st = standings.items[i];
+    const Snapshot& snapshot = *standings.snapshots[i];
+    const Issue& issue = *st.issue;
     ++t.total;
-    if (st.snapshot->created_in_week) ++t.new_this_week;
-    t.rejected += st.snapshot->rejected;
-    t.reopened += st.snapshot->reopened;
+    if (snapshot.created_in_week) ++t.new_this_week;
+    t.rejected += snapshot.rejected;
+    t.reopened += snapshot.reopened;
     if (st.long_term) ++t.long_term;
     if (st.cleared) {
       ++t.cleared;
@@ -154,114 +128,14 @@ Totals totals_of(const std::vector<Standing>& standings, const RuleSet& rules, c
     }
     if (st.overdue.overdue) {
       ++t.overdue;
-      switch (issue.level) {
-        case Level::Green:
-          ++t.overdue_by_level.green;
-          break;
-        case Level::Yellow:
-          ++t.overdue_by_level.yellow;
-          break;
-        case Level::Red:
-          ++t.overdue_by_level.red;
-          break;
-      }
+      tally::count_level(t.overdue_by_level, issue.level);
     }
   }
   t.open = t.total - t.cleared;
-  t.clearance_rate = ratio(t.cleared, t.total - t.long_term);
-  t.on_time_rate = ratio(t.on_time_cleared, t.on_time_base);
-  t.overdue_rate = ratio(t.overdue, t.open);
+  t.clearance_rate = tally::ratio(t.cleared, t.total - t.long_term);
+  t.on_time_rate = tally::ratio(t.on_time_cleared, t.on_time_base);
+  t.overdue_rate = tally::ratio(t.overdue, t.open);
   return t;
-}
-
-// The child units of the jurisdiction, ranked and flagged.
-std::vector<UnitRanking> rank_children(const std::vector<Standing>& standings,
-                                       const ReportInput& in, double jurisdiction_rate) {
-  std::vector<UnitRanking> rows;
-  std::unordered_map<std::string, std::size_t> row_of;
-  for (const Unit* child : in.units.children(in.unit)) {
-    row_of.emplace(child->code, rows.size());
-    rows.push_back({{child->code, child->name}});
-  }
-  // Tree paths read "/cc/cc.c03/cc.c03.t07/": the segment after the
-  // jurisdiction's own path names the child, with no walk up the tree.
-  const std::string& base = in.units.path(in.unit);
-  for (const Standing& st : standings) {
-    const std::string& path = in.units.path(owner_of(st.issue()));
-    if (path.size() <= base.size() || path.compare(0, base.size(), base) != 0) continue;
-    const std::size_t end = path.find('/', base.size());
-    auto it = row_of.find(path.substr(base.size(), end - base.size()));
-    if (it == row_of.end()) continue;
-    UnitRanking& r = rows[it->second];
-    ++r.total;
-    if (st.cleared) ++r.cleared;
-    if (st.long_term) ++r.long_term;
-    if (st.overdue.overdue) {
-      ++r.overdue;
-      r.days_overdue += st.overdue.days_overdue;
-    }
-    if (!st.cleared && st.issue().level == Level::Red) ++r.red;
-    if (!st.cleared && st.issue().level == Level::Yellow) ++r.yellow;
-  }
-  for (UnitRanking& r : rows) r.rate = ratio(r.cleared, r.total - r.long_term);
-
-  // Equal fractions divide to equal doubles, so rates compare exactly.
-  std::stable_sort(rows.begin(), rows.end(), [](const UnitRanking& a, const UnitRanking& b) {
-    if ((a.total > 0) != (b.total > 0)) return a.total > 0;
-    if (a.total == 0) return false;
-    if (a.rate != b.rate) return a.rate > b.rate;
-    if (a.red != b.red) return a.red < b.red;
-    return a.days_overdue < b.days_overdue;
-  });
-  std::size_t ranked = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    rows[i].rank = static_cast<int>(i) + 1;
-    if (rows[i].total > 0) ranked = i + 1;
-  }
-  const RankingRules& rule = in.ranking;
-  if (ranked >= 1) {
-    UnitRanking& first = rows.front();
-    first.red_flag = !rule.red_flag_needs_no_red || first.red == 0;
-  }
-  if (ranked >= 2) {
-    UnitRanking& last = rows[ranked - 1];
-    const bool any_condition = rule.yellow_card_below_average || rule.yellow_card_any_red;
-    last.yellow_card = !any_condition ||
-                       (rule.yellow_card_below_average && last.rate < jurisdiction_rate) ||
-                       (rule.yellow_card_any_red && last.red > 0);
-  }
-  return rows;
-}
-
-// Category × state counts; columns and rows the rules do not list come after
-// theirs, sorted, so the input's order never shows.
-void count_by_category(const std::vector<Standing>& standings, const RuleSet& rules,
-                       WeeklyReport& report) {
-  std::map<std::string, int> extra_states;
-  std::map<std::string, int> extra_categories;
-  for (const Standing& st : standings) {
-    if (rules.find_state(st.issue().state) == nullptr) extra_states[st.issue().state] = 0;
-    if (rules.find_category(st.issue().category) == nullptr) {
-      extra_categories[st.issue().category] = 0;
-    }
-  }
-  std::unordered_map<std::string, std::size_t> column;
-  for (const StateDef& s : rules.states) report.states.push_back({s.name, s.label});
-  for (const auto& [name, unused] : extra_states) report.states.push_back({name, name});
-  for (std::size_t i = 0; i < report.states.size(); ++i) column[report.states[i].code] = i;
-
-  std::unordered_map<std::string, std::size_t> row;
-  const auto add_row = [&](const std::string& code, const std::string& label) {
-    row[code] = report.by_category.size();
-    report.by_category.push_back({code, label, std::vector<int>(report.states.size(), 0), 0});
-  };
-  for (const CodeLabel& c : rules.categories) add_row(c.code, c.label);
-  for (const auto& [code, unused] : extra_categories) add_row(code, code);
-  for (const Standing& st : standings) {
-    CategoryCounts& counts = report.by_category[row.at(st.issue().category)];
-    ++counts.by_state[column.at(st.issue().state)];
-    ++counts.total;
-  }
 }
 
 std::string last_step_name(const Snapshot& s) {
@@ -275,22 +149,26 @@ std::string last_step_name(const Snapshot& s) {
   return name != fields.end() && !name->second.empty() ? name->second : s.last_step->action;
 }
 
-void list_problems(const std::vector<Standing>& standings, const ReportInput& in, const Window& w,
+void list_problems(const Standings& standings, const ReportInput& in, const Window& w,
                    WeeklyReport& report) {
+  using tally::owner_of;
+  using tally::unit_ref;
   const Date next_sunday = w.sunday + days{7};
-  for (const Standing& st : standings) {
-    const Issue& issue = st.issue();
+  for (std::size_t i = 0; i < standings.items.size(); ++i) {
+    const tally::Standing& st = standings.items[i];
+    const Snapshot& snapshot = *standings.snapshots[i];
+    const Issue& issue = *st.issue;
     if (st.overdue.overdue) {
       report.overdue.push_back({issue.id, issue.title, unit_ref(in.units, owner_of(issue)),
                                 issue.deadline->date, st.overdue.days_overdue, issue.level,
-                                last_step_name(*st.snapshot)});
+                                last_step_name(snapshot)});
     }
     if (st.running && !st.cleared && issue.deadline && issue.deadline->date > w.sunday &&
         issue.deadline->date <= next_sunday) {
       report.due_next_week.push_back({issue.id, issue.title, unit_ref(in.units, owner_of(issue)),
                                       issue.deadline->date, issue.level});
     }
-    for (const Event* e : st.snapshot->returns) {
+    for (const Event* e : snapshot.returns) {
       const ActionDef* action = in.rules.find_action(e->action);
       report.returns.push_back({issue.id, issue.title, unit_ref(in.units, owner_of(issue)),
                                 e->action, action != nullptr ? action->label : e->action, e->at,
@@ -374,14 +252,14 @@ WeeklyReport weekly_report(const ReportInput& in) {
   std::vector<const Snapshot*> at_previous_end;
   std::vector<const Snapshot*> at_end;
   const auto keep = [&](const Snapshot& s, std::vector<const Snapshot*>& into) {
-    if (s.exists && in_jurisdiction(s.issue, in.units, in.unit)) into.push_back(&s);
+    if (s.exists && tally::in_jurisdiction(s.issue, in.units, in.unit)) into.push_back(&s);
   };
   for (const auto& [then, now] : folds) {
     keep(then, at_previous_end);
     keep(now, at_end);
   }
-  const std::vector<Standing> now = standings_of(at_end, rules, current);
-  const std::vector<Standing> then = standings_of(at_previous_end, rules, before);
+  const Standings now = standings_of(std::move(at_end), rules, current);
+  const Standings then = standings_of(std::move(at_previous_end), rules, before);
 
   WeeklyReport report;
   ReportHeader& h = report.header;
@@ -409,11 +287,16 @@ WeeklyReport weekly_report(const ReportInput& in) {
                     t.overdue_by_level.red - p.overdue_by_level.red,
                     t.overdue_by_level.yellow - p.overdue_by_level.yellow};
 
-  count_by_category(now, rules, report);
+  tally::count_by_category(now.items, rules, report.states, report.by_category);
 
-  report.ranking = rank_children(now, in, t.clearance_rate);
+  const auto ranked = [&](const Standings& standings, double rate) {
+    std::vector<UnitRanking> rows = tally::child_rows(standings.items, in.units, in.unit);
+    tally::rank(rows, in.ranking, rate);
+    return rows;
+  };
+  report.ranking = ranked(now, t.clearance_rate);
   std::unordered_map<std::string, const UnitRanking*> previous;
-  const std::vector<UnitRanking> last_ranking = rank_children(then, in, p.clearance_rate);
+  const std::vector<UnitRanking> last_ranking = ranked(then, p.clearance_rate);
   for (const UnitRanking& r : last_ranking) previous[r.unit.code] = &r;
   for (UnitRanking& r : report.ranking) {
     const UnitRanking& last = *previous.at(r.unit.code);

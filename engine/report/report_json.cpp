@@ -23,11 +23,12 @@ json::array states_json(const std::vector<CodeLabel>& states) {
   return out;
 }
 
-json::array categories_json(const WeeklyReport& r) {
+json::array categories_json(const std::vector<CodeLabel>& columns,
+                            const std::vector<CategoryCounts>& rows) {
   json::array out;
-  for (const CategoryCounts& c : r.by_category) {
+  for (const CategoryCounts& c : rows) {
     json::object states;
-    for (std::size_t i = 0; i < r.states.size(); ++i) states[r.states[i].code] = c.by_state[i];
+    for (std::size_t i = 0; i < columns.size(); ++i) states[columns[i].code] = c.by_state[i];
     out.push_back(json::object{{"category", c.category},
                                {"label", c.label},
                                {"states", std::move(states)},
@@ -140,7 +141,7 @@ json::object to_json(const WeeklyReport& r) {
       {"unit", unit_json(h.unit)},
       {"totals", to_json(r.totals)},
       {"states", states_json(r.states)},
-      {"by_category", categories_json(r)},
+      {"by_category", categories_json(r.states, r.by_category)},
       {"ranking", ranking_json(r.ranking)},
       {"overdue", overdue_json(r.overdue)},
       {"due_next_week", due_json(r.due_next_week)},
@@ -148,6 +149,38 @@ json::object to_json(const WeeklyReport& r) {
       {"previous", {{"week", format_iso_week(h.previous_week)}, {"totals", to_json(r.previous)}}},
       {"changes", changes_json(r.changes)},
       {"requirements", r.requirements}};
+}
+
+json::object to_json(const BattleMap& m) {
+  const Headline& h = m.headline;
+  json::array burndown;
+  for (const BurnPoint& p : m.burndown) {
+    burndown.push_back(json::object{{"date", format_date(p.date)}, {"open", p.open}});
+  }
+  json::value target = nullptr;
+  if (m.target) {
+    target = json::object{{"date", format_date(m.target->date)}, {"basis", m.target->basis}};
+  }
+  return {{"unit", unit_json(m.unit)},
+          {"today", format_date(m.today)},
+          {"as_of", format_instant(m.as_of)},
+          {"headline",
+           {{"total", h.total},
+            {"cleared", h.cleared},
+            {"open", h.open},
+            {"long_term", h.long_term},
+            {"clearance_rate", h.clearance_rate},
+            {"overdue", h.overdue},
+            {"overdue_by_level",
+             {{"green", h.overdue_by_level.green},
+              {"yellow", h.overdue_by_level.yellow},
+              {"red", h.overdue_by_level.red}}},
+            {"due_this_week", h.due_this_week}}},
+          {"states", states_json(m.states)},
+          {"by_category", categories_json(m.states, m.by_category)},
+          {"children", ranking_json(m.children)},
+          {"burndown", {{"points", std::move(burndown)}, {"target", std::move(target)}}},
+          {"overdue", overdue_json(m.overdue)}};
 }
 
 }  // namespace qingling::report

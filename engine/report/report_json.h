@@ -6,6 +6,7 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "engine/report/battle.h"
 #include "engine/report/report.h"
 
 namespace qingling::report {
@@ -20,5 +21,11 @@ boost::json::object to_json(const WeeklyReport& report);
 //  on_time_cleared, on_time_base, on_time_rate, overdue,
 //  overdue_by_level: {green, yellow, red}, overdue_rate, rejected, reopened}
 boost::json::object to_json(const Totals& totals);
+
+// {unit, today, as_of, headline: {total, cleared, open, long_term,
+//  clearance_rate, overdue, overdue_by_level, due_this_week}, states,
+//  by_category, children (as ranking), burndown: {points: [{date, open}],
+//  target: {date, basis} | null}, overdue}
+boost::json::object to_json(const BattleMap& map);
 
 }  // namespace qingling::report

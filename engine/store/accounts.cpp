@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <sodium.h>
 #include <boost/json.hpp>
 
 namespace qingling::store {
@@ -59,6 +60,42 @@ Result<std::string> issue_token(WriteBackend& backend, const std::string& user_n
   backend.append_log("token_issued", "system", now, "",
                      json::serialize(json::object{{"name", user_name}}));
   return token;
+}
+
+Result<std::string> hash_password(std::string_view password) {
+  constexpr std::size_t kMin = 8;
+  constexpr std::size_t kMax = 1024;
+  if (password.size() < kMin) {
+    return Rejection::invalid_field("password", "expected at least 8 characters");
+  }
+  if (password.size() > kMax) {
+    return Rejection::invalid_field("password", "expected at most 1024 bytes");
+  }
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    throw std::runtime_error("out of memory while hashing a password");
+  }
+  return std::string(out);
+}
+
+bool verify_password(const std::string& hash, std::string_view password) {
+  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+Result<std::int64_t> set_password(WriteBackend& backend, const std::string& user_name,
+                                  const std::string& password_hash, Instant now) {
+  auto user = backend.user_by_name(user_name);
+  if (!user) return Rejection::invalid_field("name", "no user is named '" + user_name + "'");
+  backend.set_password_hash(user->id, password_hash);
+  backend.remove_sessions(now, user->id);
+  backend.append_log("password_set", "system", now, "",
+                     json::serialize(json::object{{"name", user_name}}));
+  return user->id;
 }
 
 bool load_units_if_empty(WriteBackend& backend, const std::vector<Unit>& units, Instant now) {

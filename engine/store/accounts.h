@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/rejection.h"
@@ -18,6 +19,20 @@ Result<std::string> add_user(WriteBackend& backend, const User& user,
 
 // A new token for an existing user, recorded in the log.
 Result<std::string> issue_token(WriteBackend& backend, const std::string& user_name, Instant now);
+
+// Passwords for signing in to the page, as libsodium's Argon2id string
+// (algorithm, parameters, salt and hash in one). Invalid (field "password")
+// when shorter than 8 characters or longer than 1024 bytes. Slow on purpose:
+// about 0.1 s and 64 MiB; never call it on an I/O thread.
+Result<std::string> hash_password(std::string_view password);
+// False for a wrong password and for a hash that is not a valid Argon2id
+// string (an empty one: the user has no password).
+bool verify_password(const std::string& hash, std::string_view password);
+
+// Sets a user's password hash, signs out every session of theirs and
+// records it in the log.
+Result<std::int64_t> set_password(WriteBackend& backend, const std::string& user_name,
+                                  const std::string& password_hash, Instant now);
 
 // Loads `units` into an empty unit table (the first start of a data folder)
 // and records it in the log. Returns false, writing nothing, when units exist.

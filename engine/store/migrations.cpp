@@ -151,6 +151,22 @@ CREATE TABLE feed_tokens (
   created_at TEXT NOT NULL
 );
 )"},
+    {4, R"(
+-- Sign-in to the web page: an Argon2id hash (libsodium's string form) per
+-- user, NULL for users who only hold API tokens.
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+
+-- Page sessions: the cookie's hash, its user, the CSRF token the page sends
+-- with every write, and when it ends.
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+)"},
 };
 
 }  // namespace

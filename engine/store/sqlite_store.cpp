@@ -200,6 +200,28 @@ class SqliteReadView final : public ReadView {
     return user_from_row(s);
   }
 
+  std::optional<Credentials> credentials(const std::string& name) override {
+    SQLite::Statement s(db_,
+                        R"(SELECT id, name, display_name, unit, roles, email,
+                                  COALESCE(password_hash, '')
+                           FROM users WHERE name = ?)");
+    s.bind(1, name);
+    if (!s.executeStep()) return std::nullopt;
+    return Credentials{user_from_row(s), s.getColumn(6).getString()};
+  }
+
+  std::optional<Session> session_by_hash(const std::string& hash) override {
+    SQLite::Statement s(db_,
+                        R"(SELECT u.id, u.name, u.display_name, u.unit, u.roles, u.email,
+                                  s.csrf_token, s.expires_at
+                           FROM sessions s JOIN users u ON u.id = s.user_id
+                           WHERE s.token_hash = ?)");
+    s.bind(1, hash);
+    if (!s.executeStep()) return std::nullopt;
+    return Session{user_from_row(s), s.getColumn(6).getString(),
+                   sqlite::from_millis(s.getColumn(7).getInt64())};
+  }
+
   std::vector<Unit> units() override {
     SQLite::Statement s(db_, kSelectUnits);
     std::vector<Unit> out;
@@ -418,6 +440,42 @@ class SqliteWriteBackend final : public WriteBackend {
     SQLite::Statement s(db_, "DELETE FROM feed_tokens WHERE user_id = ?");
     s.bind(1, user_id);
     return s.exec() > 0;
+  }
+
+  void set_password_hash(std::int64_t user_id, const std::string& hash) override {
+    SQLite::Statement s(db_, "UPDATE users SET password_hash = ? WHERE id = ?");
+    s.bind(1, hash);
+    s.bind(2, user_id);
+    s.exec();
+  }
+
+  void insert_session(const std::string& token_hash, const Session& session, Instant at) override {
+    SQLite::Statement s(db_,
+                        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+                        "expires_at) VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, token_hash);
+    s.bind(2, session.user.id);
+    s.bind(3, session.csrf_token);
+    s.bind(4, format_instant(at));
+    s.bind(5, sqlite::to_millis(session.expires_at));
+    s.exec();
+  }
+
+  bool remove_session(const std::string& token_hash) override {
+    SQLite::Statement s(db_, "DELETE FROM sessions WHERE token_hash = ?");
+    s.bind(1, token_hash);
+    return s.exec() > 0;
+  }
+
+  void remove_sessions(Instant now, std::optional<std::int64_t> user_id) override {
+    SQLite::Statement s(db_, "DELETE FROM sessions WHERE expires_at < ? OR user_id = ?");
+    s.bind(1, sqlite::to_millis(now));
+    if (user_id) {
+      s.bind(2, *user_id);
+    } else {
+      s.bind(2);  // NULL matches no user
+    }
+    s.exec();
   }
 
   std::vector<std::int64_t> due_for_escalation(Instant now, std::size_t limit) override {

@@ -30,6 +30,13 @@ struct User {
   Actor actor() const { return Actor{name, unit, roles}; }
 };
 
+// A signed-in page session (the cookie's token is kept as its hash only).
+struct Session {
+  User user;
+  std::string csrf_token;  // sent back by the page with every write
+  Instant expires_at{};
+};
+
 // One row of the hash-chained log. `issue_id` is 0 for events that are not
 // about a problem (a user added, a rule pack loaded).
 struct LogEntry {
@@ -138,6 +145,14 @@ class ReadView {
   virtual std::optional<User> user_by_token_hash(const std::string& token_hash) = 0;
   // The user holding this calendar feed token's hash, if any.
   virtual std::optional<User> user_by_feed_token_hash(const std::string& token_hash) = 0;
+  // The user named `name` and its password hash (empty: no password set).
+  struct Credentials {
+    User user;
+    std::string password_hash;
+  };
+  virtual std::optional<Credentials> credentials(const std::string& name) = 0;
+  // The session whose cookie token has this hash, expired or not.
+  virtual std::optional<Session> session_by_hash(const std::string& token_hash) = 0;
   virtual std::vector<Unit> units() = 0;
   // Every log entry in order, for `audit verify`; `visit` returns false to stop.
   virtual void scan_log(const std::function<bool(const LogEntry&)>& visit) = 0;
@@ -244,6 +259,13 @@ class WriteBackend {
   // A user's calendar feed token: setting replaces the earlier one, removing revokes it.
   virtual void set_feed_token(std::int64_t user_id, const std::string& token_hash, Instant at) = 0;
   virtual bool remove_feed_token(std::int64_t user_id) = 0;
+  virtual void set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
+  virtual void insert_session(const std::string& token_hash, const Session& session,
+                              Instant at) = 0;
+  virtual bool remove_session(const std::string& token_hash) = 0;
+  // Removes sessions that ended before `now` and, with `user_id`, every
+  // session of that user (a new password signs everyone out).
+  virtual void remove_sessions(Instant now, std::optional<std::int64_t> user_id = std::nullopt) = 0;
 };
 
 // One data folder's database. Thread-safe factory of views and backends.

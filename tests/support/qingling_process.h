@@ -19,10 +19,13 @@ struct Output {
   std::string text;  // stdout
 };
 
-// Runs the binary to completion, capturing stdout (stderr passes through).
-inline Output run(const std::vector<std::string>& args) {
+// Runs the binary to completion, capturing stdout (stderr passes through);
+// with `input_file`, standard input reads that file.
+inline Output run(const std::vector<std::string>& args,
+                  const std::filesystem::path& input_file = {}) {
   std::string command = QINGLING_BINARY;
   for (const auto& a : args) command += " '" + a + "'";
+  if (!input_file.empty()) command += " < '" + input_file.string() + "'";
   Output out;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return out;

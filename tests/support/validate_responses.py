@@ -154,6 +154,11 @@ def check(record, doc):
             return [f"the {media} body is not JSON: {e}"]
 
     path = urllib.parse.urlsplit(record["target"]).path
+    if path == "/" or path.startswith("/assets/"):
+        # The web page's files lie outside the API; a missing one is a problem+json 404.
+        if status != 404:
+            return []
+        return doc.problem_errors(body) if isinstance(body, dict) else ["expected a problem+json body"]
     template = doc.template_for(path)
     operation = None
     if template is not None:

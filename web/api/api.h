@@ -12,6 +12,8 @@
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
 #include "web/api/evidence_store.h"
+#include "web/api/sign_in.h"
+#include "web/api/static_files.h"
 #include "web/api/token_cache.h"
 #include "web/server/http.h"
 #include "web/server/http_server.h"
@@ -25,7 +27,15 @@ struct Services {
   ReaderPool& readers;
   const Clock& clock;
   EvidenceStore& evidence;                    // content-addressed files
+  PageSessions& sessions;                     // sign-in limits and session cache
+  const StaticFiles& assets;                  // the web page
   std::function<void()> outbox_changed = {};  // wakes the mail sender
+};
+
+// The page session a request's cookie names.
+struct SessionRef {
+  std::string token_hash;
+  store::Session session;
 };
 
 // One request on its way through a handler.
@@ -34,6 +44,8 @@ struct Call {
   std::map<std::string, std::string> path;   // captures of the route pattern
   std::map<std::string, std::string> query;  // decoded query parameters (last one wins)
   std::optional<store::User> user;           // set for authenticated routes
+  std::optional<SessionRef> session;         // set when the user came by a page session
+  std::string peer;                          // the client's address
 };
 
 // A route the API answers: its method ("GET") and path pattern
@@ -49,16 +61,25 @@ class Api {
  public:
   explicit Api(Services services) : s_(services) {}
 
-  // Routes, authenticates and answers one request. Never throws: failures
-  // become problem+json 500/503.
-  net::awaitable<Response> handle(Request req);
+  // Routes, authenticates and answers one request from `peer` (an address).
+  // Never throws: failures become problem+json 500/503.
+  net::awaitable<Response> handle(Request req, std::string peer);
 
   // Whether and how much of a body to read, from the header alone: file
-  // uploads are read only for a valid token.
+  // uploads are read only for a valid token or session (with its CSRF token).
   net::awaitable<Admission> admit(const Request& header_only);
 
  private:
-  net::awaitable<std::optional<store::User>> authenticate(const Request& req);
+  // Who sent the request: by an API token (Authorization: Bearer) or by
+  // a page session (cookie); nothing when neither is valid.
+  struct Caller {
+    std::optional<store::User> user;
+    std::optional<SessionRef> session;
+    bool had_credentials = false;  // a token or cookie came, valid or not
+  };
+  net::awaitable<Caller> authenticate(const Request& req);
+  std::optional<store::Session> live_session(const std::string& token_hash,
+                                             std::optional<store::Session> found);
 
   Services s_;
   TokenCache tokens_;

@@ -76,16 +76,7 @@ net::awaitable<Response> calendar_add(Services& s, Call& call) {
 }
 
 net::awaitable<Response> who_am_i(Services& s, Call& call) {
-  const store::User& u = *call.user;
-  json::array roles;
-  for (const auto& r : u.roles) roles.emplace_back(r);
-  const Unit* unit = s.writer.units()->find(u.unit);
-  co_return json_response(call.req, http::status::ok,
-                          json::object{{"name", u.name},
-                                       {"display_name", u.display_name},
-                                       {"unit", u.unit},
-                                       {"unit_name", unit != nullptr ? unit->name : ""},
-                                       {"roles", std::move(roles)}});
+  co_return json_response(call.req, http::status::ok, user_json(*call.user, *s.writer.units()));
 }
 
 net::awaitable<Response> healthz(Services&, Call& call) {

@@ -45,6 +45,10 @@ const Route kRoutes[] = {
     {http::verb::get, "/api/v1/forecast", get_forecast},
     {http::verb::get, "/api/v1/outbox", list_outbox},
     {http::verb::post, "/api/v1/outbox/{id}/retry", retry_outbox},
+    {http::verb::post, "/api/v1/session", sign_in, false},
+    {http::verb::get, "/api/v1/session", current_session},
+    {http::verb::delete_, "/api/v1/session", sign_out},
+    {http::verb::get, "/api/v1/dashboard", dashboard},
     {http::verb::get, "/api/v1/me", who_am_i},
     {http::verb::post, "/api/v1/me/feed-token", issue_feed_token},
     {http::verb::delete_, "/api/v1/me/feed-token", revoke_feed_token},
@@ -136,10 +140,83 @@ Dispatch find_route(const Request& req) {
   return d;
 }
 
-Rejection unauthenticated(bool had_token) {
-  return Rejection{Rejection::Kind::Unauthenticated,
-                   had_token ? "The token is not valid or was revoked."
-                             : "Send an API token: Authorization: Bearer <token>."};
+Rejection unauthenticated(bool had_credentials) {
+  return Rejection{
+      Rejection::Kind::Unauthenticated,
+      had_credentials
+          ? "The token or session is not valid, was revoked or has ended; sign in again."
+          : "Sign in, or send an API token: Authorization: Bearer <token>."};
+}
+
+// The value of the session cookie, if the request carries one.
+std::optional<std::string> session_cookie(const Request& req) {
+  const std::string_view name = kSessionCookie;
+  const auto [first, last] = req.equal_range(http::field::cookie);
+  for (auto field = first; field != last; ++field) {
+    std::string_view rest = field->value();
+    while (!rest.empty()) {
+      const std::size_t semi = rest.find(';');
+      std::string_view pair = rest.substr(0, semi);
+      rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+        return std::string(pair.substr(name.size() + 1));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_write(http::verb method) {
+  return method != http::verb::get && method != http::verb::head && method != http::verb::options;
+}
+
+// A write that came by a page session must carry the session's CSRF token:
+// another site can make the browser send the cookie, never the header.
+bool csrf_ok(const Request& req, const std::optional<SessionRef>& session) {
+  if (!session || !is_write(req.method())) return true;
+  const auto it = req.find(kCsrfHeader);
+  if (it == req.end()) return false;
+  const std::string_view sent = it->value();
+  const std::string& want = session->session.csrf_token;
+  if (sent.size() != want.size()) return false;
+  unsigned char diff = 0;  // constant time in the token's length
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    diff |= static_cast<unsigned char>(sent[i] ^ want[i]);
+  }
+  return diff == 0;
+}
+
+Response csrf_refused(const Request& req) {
+  return problem(req, http::status::forbidden, "/problems/csrf", "Missing CSRF token",
+                 "Writes from the page must send the X-CSRF-Token header given at sign-in.");
+}
+
+// The page's files: "/" and "/assets/...", with the page's security headers.
+std::optional<Response> static_answer(const StaticFiles& files, const Request& req) {
+  if (req.method() != http::verb::get && req.method() != http::verb::head) return std::nullopt;
+  std::string_view target = req.target();
+  target = target.substr(0, target.find('?'));
+  if (target != "/" && !target.starts_with("/assets/")) return std::nullopt;
+  const Asset* asset = files.find(target);
+  if (asset == nullptr) {
+    return problem(req, http::status::not_found, "/problems/not-found", "Not found",
+                   "No such file.");
+  }
+  const bool fresh = req[http::field::if_none_match] == asset->etag;
+  Response res{fresh ? http::status::not_modified : http::status::ok, req.version()};
+  res.keep_alive(req.keep_alive());
+  res.set(http::field::content_type, asset->content_type);
+  res.set(http::field::etag, asset->etag);
+  res.set(http::field::cache_control, "no-cache");
+  res.set("Content-Security-Policy", kPagePolicy);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "same-origin");
+  if (!fresh && req.method() == http::verb::get) res.body() = asset->body;
+  res.prepare_payload();
+  if (req.method() == http::verb::head) res.content_length(asset->body.size());
+  return res;
 }
 
 }  // namespace
@@ -152,17 +229,44 @@ std::vector<RouteInfo> route_table() {
   return out;
 }
 
-net::awaitable<std::optional<store::User>> Api::authenticate(const Request& req) {
-  auto token = bearer_token(req);
-  if (!token) co_return std::nullopt;
-  std::string hash = store::token_hash(*token);
-  if (auto known = tokens_.find(hash)) co_return known;
-  // A named lambda, not a temporary inside co_await: GCC 12 destroys such
-  // temporaries twice when they own memory.
-  auto lookup = [hash](store::ReadView& view) { return view.user_by_token_hash(hash); };
-  auto user = co_await s_.readers.read(std::move(lookup));
-  if (user) tokens_.remember(hash, *user);
-  co_return user;
+std::optional<store::Session> Api::live_session(const std::string& token_hash,
+                                                std::optional<store::Session> found) {
+  if (found && found->expires_at > s_.clock.now()) return found;
+  s_.sessions.cache.forget(token_hash);
+  return std::nullopt;
+}
+
+net::awaitable<Api::Caller> Api::authenticate(const Request& req) {
+  Caller caller;
+  if (auto token = bearer_token(req)) {
+    caller.had_credentials = true;
+    std::string hash = store::token_hash(*token);
+    if (auto known = tokens_.find(hash)) {
+      caller.user = std::move(known);
+      co_return caller;
+    }
+    // A named lambda, not a temporary inside co_await: GCC 12 destroys such
+    // temporaries twice when they own memory.
+    auto lookup = [hash](store::ReadView& view) { return view.user_by_token_hash(hash); };
+    caller.user = co_await s_.readers.read(std::move(lookup));
+    if (caller.user) tokens_.remember(hash, *caller.user);
+    co_return caller;
+  }
+  auto cookie = session_cookie(req);
+  if (!cookie) co_return caller;
+  caller.had_credentials = true;
+  std::string hash = store::token_hash(*cookie);
+  auto session = live_session(hash, s_.sessions.cache.find(hash));
+  if (!session) {
+    auto lookup = [hash](store::ReadView& view) { return view.session_by_hash(hash); };
+    session = live_session(hash, co_await s_.readers.read(std::move(lookup)));
+    if (session) s_.sessions.cache.remember(hash, *session);
+  }
+  if (session) {
+    caller.user = session->user;
+    caller.session = SessionRef{std::move(hash), std::move(*session)};
+  }
+  co_return caller;
 }
 
 net::awaitable<Admission> Api::admit(const Request& req) {
@@ -172,8 +276,13 @@ net::awaitable<Admission> Api::admit(const Request& req) {
   const Dispatch d = find_route(req);
   if (d.route == nullptr || !d.route->takes_files) co_return admission;
   // A file upload is read only for someone who may send one.
-  if (!co_await authenticate(req)) {
-    admission.refusal = problem(req, unauthenticated(bearer_token(req).has_value()));
+  const Caller caller = co_await authenticate(req);
+  if (!caller.user) {
+    admission.refusal = problem(req, unauthenticated(caller.had_credentials));
+    co_return admission;
+  }
+  if (!csrf_ok(req, caller.session)) {
+    admission.refusal = csrf_refused(req);
     co_return admission;
   }
   if (d.route->pattern.starts_with("/api/v1/import/")) {
@@ -186,8 +295,9 @@ net::awaitable<Admission> Api::admit(const Request& req) {
   co_return admission;
 }
 
-net::awaitable<Response> Api::handle(Request req) {
+net::awaitable<Response> Api::handle(Request req, std::string peer) {
   try {
+    if (auto file = static_answer(s_.assets, req)) co_return std::move(*file);
     Dispatch d = find_route(req);
     if (d.bad_target) {
       co_return problem(req, http::status::bad_request, "/problems/bad-target",
@@ -198,10 +308,14 @@ net::awaitable<Response> Api::handle(Request req) {
       co_return problem(req, http::status::not_found, "/problems/not-found", "Not found",
                         "No such path.");
     }
-    Call call{req, std::move(d.path), std::move(d.query), std::nullopt};
+    Call call{req,          std::move(d.path), std::move(d.query),
+              std::nullopt, std::nullopt,      std::move(peer)};
     if (d.route->needs_user) {
-      call.user = co_await authenticate(req);
-      if (!call.user) co_return problem(req, unauthenticated(bearer_token(req).has_value()));
+      Caller caller = co_await authenticate(req);
+      if (!caller.user) co_return problem(req, unauthenticated(caller.had_credentials));
+      if (!csrf_ok(req, caller.session)) co_return csrf_refused(req);
+      call.user = std::move(caller.user);
+      call.session = std::move(caller.session);
     }
     co_return co_await d.route->handler(s_, call);
   } catch (const store::Overloaded& e) {

@@ -10,17 +10,20 @@
 
 namespace qingling::web {
 
-// Users by token hash, remembered for a short while so that a request does
-// not cost a hop to the reader pool just to learn who sent it. Only found
-// users are remembered (a token added a moment ago works at once); a change
-// to a user or a revoked token takes effect within `ttl`. Thread-safe.
-class TokenCache {
+// Values by token hash (who holds an API token, which session a cookie
+// names), remembered for a short while so that a request does not cost a
+// hop to the reader pool just to learn who sent it. Only found values are
+// remembered (a token added a moment ago works at once); a change to a user
+// takes effect within `ttl`, a sign-out at once (`forget`). Thread-safe.
+template <class Value>
+class ExpiringCache {
  public:
   using Clock = std::chrono::steady_clock;
-  explicit TokenCache(Clock::duration ttl = std::chrono::seconds(30), std::size_t capacity = 10000)
+  explicit ExpiringCache(Clock::duration ttl = std::chrono::seconds(30),
+                         std::size_t capacity = 10000)
       : ttl_(ttl), capacity_(capacity) {}
 
-  std::optional<store::User> find(const std::string& token_hash) {
+  std::optional<Value> find(const std::string& token_hash) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(token_hash);
     if (it == entries_.end()) return std::nullopt;
@@ -28,18 +31,23 @@ class TokenCache {
       entries_.erase(it);
       return std::nullopt;
     }
-    return it->second.user;
+    return it->second.value;
   }
 
-  void remember(const std::string& token_hash, const store::User& user) {
+  void remember(const std::string& token_hash, const Value& value) {
     std::lock_guard lock(mutex_);
     if (entries_.size() >= capacity_) entries_.clear();  // crude, bounded, rare
-    entries_[token_hash] = Entry{user, Clock::now() + ttl_};
+    entries_[token_hash] = Entry{value, Clock::now() + ttl_};
+  }
+
+  void forget(const std::string& token_hash) {
+    std::lock_guard lock(mutex_);
+    entries_.erase(token_hash);
   }
 
  private:
   struct Entry {
-    store::User user;
+    Value value;
     Clock::time_point expires;
   };
   Clock::duration ttl_;
@@ -47,5 +55,7 @@ class TokenCache {
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;
 };
+
+using TokenCache = ExpiringCache<store::User>;
 
 }  // namespace qingling::web

@@ -206,6 +206,17 @@ json::object event_json(const Event& e) {
   return o;
 }
 
+json::object user_json(const store::User& user, const UnitTree& units) {
+  json::array roles;
+  for (const auto& r : user.roles) roles.emplace_back(r);
+  const Unit* unit = units.find(user.unit);
+  return json::object{{"name", user.name},
+                      {"display_name", user.display_name},
+                      {"unit", user.unit},
+                      {"unit_name", unit != nullptr ? unit->name : ""},
+                      {"roles", std::move(roles)}};
+}
+
 json::object unit_json(const Unit& u) {
   return json::object{{"code", u.code},
                       {"name", u.name},

@@ -9,6 +9,7 @@
 #include "engine/core/rule_set.h"
 #include "engine/core/unit_tree.h"
 #include "engine/core/workflow.h"
+#include "engine/store/store.h"
 
 namespace qingling::web {
 
@@ -20,6 +21,8 @@ boost::json::object issue_json(const Issue& issue, const RuleSet& rules, const U
 
 boost::json::object event_json(const Event& event);
 boost::json::object unit_json(const Unit& unit);
+// name, display_name, unit, unit_name, roles
+boost::json::object user_json(const store::User& user, const UnitTree& units);
 boost::json::object rules_json(const RuleSet& rules);
 boost::json::object calendar_answer_json(const CalendarAnswer& answer);
 

@@ -19,8 +19,11 @@ struct DemoToken {
   std::string token;
 };
 
+// The page password of every demo user.
+inline constexpr const char* kDemoPassword = "qingling-demo";
+
 // Fills a database whose units are loaded and which holds no problems with
-// the demo campaign as of `now`: the demo users, the 37 campaign problems
+// the demo campaign as of `now`: the demo users (password kDemoPassword), the 37 campaign problems
 // and the carpet-inspection problems, with histories, through the same
 // decide-and-append path as live commands (so the log chains and every
 // event carries the pack version). The escalation ladder fires during the

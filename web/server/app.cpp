@@ -66,6 +66,8 @@ struct App::Impl {
   std::unique_ptr<notify::WeeklyMailer> weekly;
   std::unique_ptr<ReaderPool> readers;
   std::unique_ptr<EvidenceStore> evidence;
+  PageSessions sessions;
+  StaticFiles assets;
   net::io_context ioc;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
@@ -125,13 +127,21 @@ struct App::Impl {
     readers = std::make_unique<ReaderPool>(*db, options.reader_threads);
     evidence = std::make_unique<EvidenceStore>(options.data_dir / "evidence");
     evidence->sweep_temporaries();
-    Services services{*writer, *readers, clock, *evidence};
+    const std::filesystem::path ui_dir =
+        options.ui_dir.empty() ? std::filesystem::path(QINGLING_UI_DIR) : options.ui_dir;
+    assets = StaticFiles::load(ui_dir, ui_dir.parent_path() / "node_modules");
+    sessions.lifetime = options.session_lifetime;
+    sessions.secure_cookies = options.secure_cookies;
+    Services services{*writer, *readers, clock, *evidence, sessions, assets};
     services.outbox_changed = [this] {
       if (sender) sender->wake();
     };
     api = std::make_unique<Api>(std::move(services));
     server = std::make_unique<HttpServer>(
-        ioc, [this](Request req) { return api->handle(std::move(req)); },
+        ioc,
+        [this](Request req, std::string peer) {
+          return api->handle(std::move(req), std::move(peer));
+        },
         [this](const Request& req) { return api->admit(req); }, options.limits);
   }
 };
@@ -174,6 +184,8 @@ std::string App::base_url() const {
 }
 
 const std::vector<demo::DemoToken>& App::demo_tokens() const { return impl_->tokens; }
+const std::vector<std::string>& App::page_warnings() const { return impl_->assets.warnings(); }
+
 const std::vector<rules::LoadError>& App::warnings() const { return impl_->warnings; }
 
 std::vector<rules::LoadError> App::reload_rules() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -37,6 +38,11 @@ struct AppOptions {
   ServerLimits limits;           // header, body and idle bounds of the listener
   MailOptions mail;
   bool notify = true;  // run the escalation scheduler and the mail sender
+  // The web page's folder (its npm files come from the node_modules beside
+  // it); empty: the page of the source tree qingling was built from.
+  std::filesystem::path ui_dir;
+  bool secure_cookies = false;  // behind a TLS proxy: session cookies are `Secure`
+  std::chrono::seconds session_lifetime{12 * 3600};
 };
 
 // The rule pack did not pass its checks; `errors` says where and why.
@@ -67,6 +73,8 @@ class App {
   std::string base_url() const;
   const std::vector<demo::DemoToken>& demo_tokens() const;
   const std::vector<rules::LoadError>& warnings() const;
+  // What is missing of the web page (the API works without it).
+  const std::vector<std::string>& page_warnings() const;
 
   // Loads the rule pack again; when it passes, commands decided from now on
   // use it (decided deadlines stay). Returns the errors otherwise.

@@ -95,6 +95,8 @@ net::awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
 net::awaitable<void> serve_connection(beast::tcp_stream stream,
                                       std::shared_ptr<HttpServer::State> s) {
   beast::flat_buffer buffer;
+  boost::system::error_code peer_ec;
+  const std::string peer = stream.socket().remote_endpoint(peer_ec).address().to_string();
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(s->limits.header_bytes));
@@ -164,7 +166,7 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
     }
     Request request = parser.release();
     const bool wants_keep_alive = request.keep_alive();
-    Response response = co_await s->handler(std::move(request));
+    Response response = co_await s->handler(std::move(request), peer);
     response.keep_alive(wants_keep_alive && response.keep_alive() && !s->stopping.load());
     const bool keep_alive = response.keep_alive();
     stream.expires_after(s->limits.idle_timeout);
@@ -182,7 +184,8 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
   char sink[8192];
   stream.expires_after(std::chrono::seconds(2));
   while (drained < kMaxDrain) {
-    auto [rec, rn] = co_await stream.async_read_some(net::buffer(sink), net::as_tuple(net::use_awaitable));
+    auto [rec, rn] =
+        co_await stream.async_read_some(net::buffer(sink), net::as_tuple(net::use_awaitable));
     if (rec) break;
     drained += rn;
   }

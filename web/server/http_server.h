@@ -26,8 +26,9 @@ struct ServerLimits {
   std::size_t max_connections = 10000;
 };
 
-// Answers one request. Runs on the connection's strand; must not block.
-using Handler = std::function<net::awaitable<Response>(Request)>;
+// Answers one request from `peer` (the client's address). Runs on the
+// connection's strand; must not block.
+using Handler = std::function<net::awaitable<Response>(Request, std::string peer)>;
 
 // What to do with a request whose header alone has been read: read a body
 // of at most `body_limit` bytes, or send `refusal` at once and close.
