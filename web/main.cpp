@@ -315,6 +315,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--demo", serve_options.demo,
                       "load the demo city and campaign into an empty data folder");
   serve_cmd->add_option("--threads", serve_options.io_threads, "io threads")->capture_default_str();
+  std::string ui_dir;
+  serve_cmd->add_option("--ui", ui_dir,
+                        "the web page's folder (default: web/ui of the source tree built from)");
+  serve_cmd->add_flag("--secure-cookies", serve_options.secure_cookies,
+                      "mark session cookies Secure (when a TLS proxy fronts qingling)");
+  int session_hours = 12;
+  serve_cmd->add_option("--session-hours", session_hours, "hours a page session lasts")
+      ->check(CLI::Range(1, 24 * 30))
+      ->capture_default_str();
   auto& mail = serve_options.mail;
   serve_cmd->add_option("--smtp", mail.smtp_url,
                         "SMTP server URL, e.g. smtp://127.0.0.1:2525 (default: .eml files)");
@@ -438,6 +447,8 @@ int main(int argc, char** argv) {
     }
     serve_options.data_dir = data_dir;
     serve_options.rules_dir = rules_dir;
+    serve_options.ui_dir = ui_dir;
+    serve_options.session_lifetime = std::chrono::hours{session_hours};
     if (!eml_dir.empty()) serve_options.mail.eml_dir = eml_dir;
     std::unique_ptr<SimulatedClock> simulated;
     const bool clock_given = !sandbox_start.empty() || serve_cmd->count("--speed") > 0;

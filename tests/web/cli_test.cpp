@@ -74,6 +74,41 @@ TEST_F(CliTest, AnAcknowledgedWriteSurvivesKillNine) {
   EXPECT_NE(audit.text.find("intact"), std::string::npos);
 }
 
+TEST_F(CliTest, APasswordFromStandardInputSignsInAndPasswdChangesIt) {
+  Server server(dir_);
+  ASSERT_NE(server.port(), 0);
+  const auto input = dir_ / "password.txt";
+  std::ofstream(input) << "第一个口令 first\n";
+  auto added = run({"user", "add", "--data", dir_.string(), "--name", "zhou", "--unit", "cc.c02",
+                    "--role", "supervisor", "--password", "-"},
+                   input);
+  ASSERT_EQ(added.status, 0) << added.text;
+  auto too_short =
+      run({"user", "passwd", "--data", dir_.string(), "--name", "zhou", "--password", "short"});
+  EXPECT_EQ(too_short.status, 1);
+
+  HttpClient client("127.0.0.1", server.port());
+  const auto sign_in = [&](const std::string& password) {
+    return client.post_json("/api/v1/session", {{"name", "zhou"}, {"password", password}});
+  };
+  auto first = sign_in("第一个口令 first");
+  ASSERT_EQ(first.status, 201u) << first.body;
+  const std::string cookie = first.header("set-cookie");
+  client.set_header("Cookie", cookie.substr(0, cookie.find(';')));
+  EXPECT_EQ(client.get("/api/v1/me").status, 200u);
+
+  std::ofstream(input) << "the second one\r\n";
+  auto changed = run({"user", "passwd", "--data", dir_.string(), "--name", "zhou"}, input);
+  ASSERT_EQ(changed.status, 0);
+  EXPECT_EQ(sign_in("第一个口令 first").status, 401u);
+  EXPECT_EQ(sign_in("the second one").status, 201u);
+  EXPECT_EQ(run({"user", "passwd", "--data", dir_.string(), "--name", "nobody", "--password",
+                 "long enough"})
+                .status,
+            1);
+  EXPECT_EQ(server.terminate(), 0);
+}
+
 TEST_F(CliTest, ServeReadsItsOptionsFromAConfigFile) {
   std::filesystem::create_directories(dir_);
   const auto config = dir_ / "qingling.conf";
