@@ -13,9 +13,18 @@ build_packages=(
   python3-openpyxl python3-icalendar python3-jsonschema python3-yaml
 )
 tool_packages=(clang-format wrk python3 curl)
+# The browser tests: Debian's Chromium, driven by npm playwright-core, and a
+# font with Chinese glyphs for the screenshots.
+test_packages=(chromium fonts-wqy-microhei)
 
 want=("${build_packages[@]}")
-if [ "${1:-}" = "--with-tools" ]; then want+=("${tool_packages[@]}"); fi
+for option in "$@"; do
+  case "$option" in
+    --with-tools) want+=("${tool_packages[@]}") ;;
+    --tests) want+=("${test_packages[@]}") ;;
+    *) echo "setup: unknown option $option (known: --with-tools, --tests)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do
