@@ -4,6 +4,7 @@
 // the inspector sends it back, the unit asks again, the inspector clears
 // it; the battle map's figures follow. Every page is checked on the way.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { checkPage, settle } from './checks.mjs';
 
 // Demo users (rules/packs/chengchuan/seed/inspection.yaml); every demo
@@ -197,6 +198,7 @@ export async function lifecycle(t) {
     await page.getByRole('link', { name: title }).waitFor();
     await t.check('tasks');
     await page.getByRole('link', { name: title }).click();
+    await settle(page);
     await takeAction(page, 'progress', () =>
       page.fill('#action-progress-comment', '已采购护栏材料，本周施工。'),
     );
@@ -224,9 +226,14 @@ export async function lifecycle(t) {
     await signOut(t);
   });
 
-  await t.step('the responsible unit asks for clearance again', async () => {
+  await t.step('the responsible unit drops a photo on the page and asks for clearance again', async () => {
     await signIn(t, kResponsible);
     await page.getByRole('link', { name: title }).click();
+    await settle(page);
+    const photos = await page.locator('.gallery li').count();
+    await dropFile(page, '.dropzone', data('sign-photo.png'), 'warning-sign.png');
+    await page.waitForFunction((n) => document.querySelectorAll('.gallery li').length === n + 1, photos);
+    await page.locator('.gallery-name', { hasText: 'warning-sign.png' }).waitFor();
     await submitForClearance(page, '警示标志已补设。');
     await signOut(t);
   });
@@ -295,6 +302,21 @@ async function pickUnit(page, id, codes) {
     await page.locator(`${select} option[value="${code}"]`).waitFor({ state: 'attached' });
     await page.selectOption(select, code);
   }
+}
+
+// Drops a file on `selector` as a file manager would (drag and drop).
+async function dropFile(page, selector, file, name) {
+  const bytes = [...fs.readFileSync(file)];
+  const transfer = await page.evaluateHandle(
+    ([bytes, name]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'image/png' }));
+      return transfer;
+    },
+    [bytes, name],
+  );
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: transfer });
 }
 
 async function issueState(page, label) {

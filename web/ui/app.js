@@ -1,6 +1,6 @@
 // The page: restores the session, then shows the sign-in form or the view
 // the hash names, inside the header and navigation every view shares.
-import { html, render, useEffect, useState } from './preact.js';
+import { html, render, useEffect, useRef, useState } from './preact.js';
 import { session, setCsrfToken, whenSignedOut } from './api.js';
 import { language, setLanguage, t } from './i18n.js';
 import { forgetReference, hasRole, loadRules } from './reference.js';
@@ -88,7 +88,13 @@ function SignedIn({ user, onSignOut, onLanguage }) {
   useEffect(() => {
     if (rules && (path === '/' || path === '')) navigate(landingPath(user, rules));
   }, [rules, path]);
-  useEffect(() => window.scrollTo(0, 0), [path]);
+  // A new view starts at the top, and a screen reader starts reading there.
+  const firstView = useRef(true);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+    if (!firstView.current) document.getElementById('main')?.focus({ preventScroll: true });
+    firstView.current = false;
+  }, [path]);
 
   if (error) return html`<main id="main" class="page"><${ErrorNote} error=${error} retry=${load} /></main>`;
   if (!rules) return html`<main id="main" class="page"><${Loading} /></main>`;

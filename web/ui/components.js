@@ -8,14 +8,27 @@ export function Loading() {
   return html`<p class="muted loading" role="status">${t('app.loading')}</p>`;
 }
 
-// One sentence for any failure of an API call.
+// What went wrong, in the page's language, followed by the server's own
+// sentence (which names the field or file at fault).
+const kStatusText = {
+  401: 'error.expired',
+  403: 'error.forbidden',
+  404: 'error.notFound',
+  409: 'error.conflict',
+  413: 'error.tooLarge',
+  415: 'error.type',
+  422: 'error.invalid',
+  429: 'error.busy',
+  503: 'error.busy',
+};
+
 export function errorText(error) {
   if (error instanceof NetworkError) return t('error.network');
   if (error instanceof ApiError) {
-    if (error.status === 401) return t('error.expired');
-    if (error.status === 403 && !error.problem.detail) return t('error.forbidden');
-    if (error.status === 404) return t('error.notFound');
-    return t('error.generic', { detail: error.problem.detail || error.message });
+    const detail = error.problem.detail;
+    const key = kStatusText[error.status];
+    if (!key) return t('error.generic', { detail: detail || error.message });
+    return detail && error.status !== 401 ? `${t(key)} ${detail}` : t(key);
   }
   return t('error.generic', { detail: error?.message ?? String(error) });
 }
@@ -56,7 +69,7 @@ export function PageTitle({ children, actions }) {
     if (typeof children === 'string') document.title = `${children} · ${t('app.name')}`;
   }, [children]);
   return html`<div class="page-title">
-    <h1 id="page-heading" tabindex="-1">${children}</h1>
+    <h1>${children}</h1>
     ${actions && html`<div class="page-actions">${actions}</div>`}
   </div>`;
 }

@@ -4,7 +4,6 @@
 
 const zh = {
   'app.name': '清零',
-  'app.tagline': '问题整改跟踪',
   'app.skip': '跳到正文',
   'app.loading': '加载中…',
   'app.retry': '重试',
@@ -25,8 +24,12 @@ const zh = {
   'error.expired': '登录已过期，请重新登录。',
   'error.forbidden': '您没有权限执行此操作。',
   'error.notFound': '没有找到，或不在您的管辖范围内。',
+  'error.conflict': '问题当前的状态不能办理此事项。',
+  'error.tooLarge': '文件太大。',
+  'error.type': '不接受这种类型的文件。',
+  'error.invalid': '请检查填写的内容。',
+  'error.busy': '服务器繁忙，请稍后重试。',
   'error.generic': '出错了：{detail}',
-  'error.fields': '请修改以下内容：',
 
   'signIn.title': '登录',
   'signIn.intro': '督查问题发现、交办、整改到销号的全流程跟踪。',
@@ -128,8 +131,6 @@ const zh = {
   'field.lead_unit': '牵头单位',
   'field.responsible_leader': '责任领导',
   'field.measures': '整改措施',
-  'field.state': '状态',
-  'field.level': '预警等级',
   'field.deadline': '整改时限',
   'field.created': '登记',
   'field.updated': '最后更新',
@@ -138,7 +139,6 @@ const zh = {
   'field.last_note': '最新说明',
   'field.version': '版本',
 
-  'issue.title': '问题 #{id}',
   'issue.back': '返回问题清单',
   'issue.overdue': '已超期 {n} 天',
   'issue.noDeadline': '尚未确定（交办时计算）',
@@ -256,7 +256,6 @@ const zh = {
 
 const en = {
   'app.name': 'Qingling',
-  'app.tagline': 'Issue rectification tracking',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.retry': 'Retry',
@@ -277,8 +276,12 @@ const en = {
   'error.expired': 'Your session has expired; please sign in again.',
   'error.forbidden': 'You may not do this.',
   'error.notFound': 'Not found, or outside your jurisdiction.',
+  'error.conflict': 'This cannot be done in the problem’s current state.',
+  'error.tooLarge': 'The file is too large.',
+  'error.type': 'Files of this type are not accepted.',
+  'error.invalid': 'Please check what you entered.',
+  'error.busy': 'The server is busy; try again shortly.',
   'error.generic': 'Something went wrong: {detail}',
-  'error.fields': 'Please correct the following:',
 
   'signIn.title': 'Sign in',
   'signIn.intro': 'Tracks inspection problems from discovery through rectification to clearance.',
@@ -381,8 +384,6 @@ const en = {
   'field.lead_unit': 'Lead unit',
   'field.responsible_leader': 'Responsible leader',
   'field.measures': 'Measures',
-  'field.state': 'State',
-  'field.level': 'Level',
   'field.deadline': 'Deadline',
   'field.created': 'Logged',
   'field.updated': 'Last change',
@@ -391,7 +392,6 @@ const en = {
   'field.last_note': 'Latest note',
   'field.version': 'Version',
 
-  'issue.title': 'Problem #{id}',
   'issue.back': 'Back to the problems',
   'issue.overdue': '{n} days overdue',
   'issue.noDeadline': 'Not yet set (computed on assignment)',

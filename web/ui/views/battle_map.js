@@ -39,7 +39,7 @@ function Board({ board, lang }) {
     </div>
     <section aria-labelledby="matrix-heading" class="panel">
       <h2 id="matrix-heading">${t('map.matrix')}</h2>
-      <${Matrix} states=${board.states} rows=${board.by_category} />
+      <${Matrix} unit=${unit} states=${board.states} rows=${board.by_category} />
     </section>
     <section aria-labelledby="ranking-heading" class="panel">
       <h2 id="ranking-heading">${t('map.ranking')}</h2>
@@ -123,7 +123,7 @@ function UnitGrid({ children }) {
 
 // The server answers `states` as [{state, label}] and each row's counts as
 // {state: count}, as the weekly report does.
-function Matrix({ states, rows }) {
+function Matrix({ unit, states, rows }) {
   return html`<${TableScroll} label=${t('map.matrix')}>
     <table class="numbers">
       <thead>
@@ -137,7 +137,7 @@ function Matrix({ states, rows }) {
         ${rows.map(
           (row) => html`<tr>
             <th scope="row">
-              <a href=${href('/issues', { category: row.category })}>${row.label}</a>
+              <a href=${href('/issues', { category: row.category, unit })}>${row.label}</a>
             </th>
             ${states.map((s) => html`<td>${number(row.states[s.state] ?? 0)}</td>`)}
             <td><strong>${number(row.total)}</strong></td>
