@@ -53,6 +53,12 @@ function loadPlaywright() {
 async function main() {
   const args = options();
   const { playwright, axePath } = loadPlaywright();
+  if (!fs.existsSync(args.chromium)) {
+    console.error(
+      `FAIL: no Chromium at ${args.chromium} (Debian: apt-get install chromium; or pass --chromium PATH)`,
+    );
+    process.exit(1);
+  }
   const shots = path.resolve(args.screenshots);
   fs.mkdirSync(shots, { recursive: true });
 

@@ -45,20 +45,22 @@ export class QinglingServer {
       exited.then(({ code, signal }) => reject(new Error(`qingling exited early (${code ?? signal})`)));
     });
     await withTimeout(seen, timeoutMs, 'qingling did not print its address and demo users');
-    await withTimeout(this.waitReady(), 30_000, `${this.base}/readyz did not answer 200`);
+    await this.waitReady(30_000);
     return this.base;
   }
 
-  async waitReady() {
-    for (;;) {
+  async waitReady(ms) {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
       try {
-        const answer = await fetch(`${this.base}/readyz`);
+        const answer = await fetch(`${this.base}/readyz`, { signal: AbortSignal.timeout(2_000) });
         if (answer.ok) return;
       } catch {
         // not listening yet
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    throw new Error(`${this.base}/readyz did not answer 200 within ${ms / 1000} s`);
   }
 
   // SIGTERM, then SIGKILL after a grace period; removes the data folder.
