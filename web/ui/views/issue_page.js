@@ -56,7 +56,7 @@ export function IssuePage({ id, rules }) {
 }
 
 // A unit's name, from the jurisdiction's tree (the code until it loads).
-export function UnitName({ code }) {
+function UnitName({ code }) {
   const [name, setName] = useState(code);
   useEffect(() => {
     if (code)
