@@ -124,11 +124,50 @@ Issue apply(Issue issue, const Event& event) {
 }
 
 OverdueStatus overdue_status(const Issue& issue, const RuleSet& rules, Date today) {
-  const StateDef* state = rules.find_state(issue.state);
-  if (!issue.deadline || state == nullptr || state->clock != DeadlineClock::Running) return {};
-  const int late = days_between(issue.deadline->date, today);
+  return overdue_status(rules.find_state(issue.state),
+                        issue.deadline ? std::optional<Date>(issue.deadline->date) : std::nullopt,
+                        today);
+}
+
+OverdueStatus overdue_status(const StateDef* state, std::optional<Date> deadline, Date today) {
+  if (!deadline || state == nullptr || state->clock != DeadlineClock::Running) return {};
+  const int late = days_between(*deadline, today);
   if (late <= 0) return {};
   return {true, late};
+}
+
+IssueSummary summary_of(const Issue& issue) {
+  IssueSummary s;
+  s.id = issue.id;
+  s.unit = issue.unit;
+  s.responsible_unit = issue.responsible_unit;
+  s.lead_unit = issue.lead_unit;
+  s.category = issue.category;
+  s.state = issue.state;
+  if (issue.deadline) s.deadline = issue.deadline->date;
+  s.level = issue.level;
+  s.cleared = issue.cleared_at.has_value();
+  return s;
+}
+
+int open_delta(const Issue& before, const Issue& after) {
+  if (before.version == 0) return after.cleared_at ? 0 : 1;
+  const bool was = before.cleared_at.has_value();
+  const bool is = after.cleared_at.has_value();
+  return was == is ? 0 : (is ? -1 : 1);
+}
+
+std::vector<OpenChange> open_changes(const std::vector<Event>& history) {
+  std::vector<OpenChange> out;
+  Issue issue;
+  for (const Event& e : history) {
+    Issue after = apply(issue, e);
+    if (const int delta = open_delta(issue, after); delta != 0) {
+      out.push_back({after.id, e.local_date, delta});
+    }
+    issue = std::move(after);
+  }
+  return out;
 }
 
 }  // namespace qingling

@@ -126,6 +126,36 @@ struct OverdueStatus {
   int days_overdue = 0;  // calendar days past the deadline
 };
 OverdueStatus overdue_status(const Issue& issue, const RuleSet& rules, Date today);
+// The same for a problem in `state` (null: a state the rules do not know).
+OverdueStatus overdue_status(const StateDef* state, std::optional<Date> deadline, Date today);
+
+// What the battle map keeps of a problem: where it is counted, how it
+// stands, and when it falls due.
+struct IssueSummary {
+  std::int64_t id = 0;
+  std::string unit;
+  std::string responsible_unit;
+  std::string lead_unit;
+  std::string category;
+  std::string state;
+  std::optional<Date> deadline;
+  Level level = Level::Green;
+  bool cleared = false;
+};
+IssueSummary summary_of(const Issue& issue);
+
+// A day on which the count of open problems changed because of one problem:
+// +1 when it was logged or left a cleared state, -1 when it was cleared.
+struct OpenChange {
+  std::int64_t issue_id = 0;
+  Date day;
+  int delta = 0;
+};
+// The change an event made, from the problem before it (`before.version`
+// 0: none yet) to after it; 0 when the count did not change.
+int open_delta(const Issue& before, const Issue& after);
+// Every change over one problem's whole history, in order.
+std::vector<OpenChange> open_changes(const std::vector<Event>& history);
 
 // The problem's own text attributes, by name: what a draft may give and an
 // action field of the same name sets. Other action fields go to `attributes`.

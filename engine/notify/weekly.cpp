@@ -10,11 +10,11 @@ namespace {
 
 constexpr const char* kLastRunKey = "weekly_report_run";
 
+}  // namespace
+
 report::RankingRules ranking_of(const WeeklyReportRules& w) {
   return {w.red_flag_needs_no_red, w.yellow_card_below_average, w.yellow_card_any_red};
 }
-
-}  // namespace
 
 report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rules,
                                       const UnitTree& units, const std::string& unit,
@@ -27,16 +27,6 @@ report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rule
   const WeeklyReportRules& w = rules.escalation.weekly_report;
   return report::weekly_report(
       report::ReportInput{rules, units, unit, week, histories, ranking_of(w), w.requirements});
-}
-
-report::BattleMap battle_map_of(store::ReadView& view, const RuleSet& rules, const UnitTree& units,
-                                const std::string& unit, Instant now) {
-  report::BattleMapBuilder builder(
-      report::BattleInput{rules, units, unit, now, ranking_of(rules.escalation.weekly_report)});
-  // Events of this very instant count: scan_histories takes those before its bound.
-  const Instant after_now = now + std::chrono::milliseconds{1};
-  view.scan_histories(unit, after_now, [&](std::vector<Event>&& h) { builder.add(h); });
-  return std::move(builder).finish();
 }
 
 report::IsoWeek reported_week(Instant at, const RuleSet& rules) {

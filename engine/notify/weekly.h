@@ -8,7 +8,6 @@
 #include <string>
 
 #include "engine/core/time.h"
-#include "engine/report/battle.h"
 #include "engine/report/report.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
@@ -22,10 +21,8 @@ report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rule
                                       const UnitTree& units, const std::string& unit,
                                       report::IsoWeek week);
 
-// The battle map of `unit`'s jurisdiction as it stands at `now`, ranked by
-// the weekly report's rules.
-report::BattleMap battle_map_of(store::ReadView& view, const RuleSet& rules, const UnitTree& units,
-                                const std::string& unit, Instant now);
+// The ranking rules of the pack's weekly report (the battle map ranks by them too).
+report::RankingRules ranking_of(const WeeklyReportRules& w);
 
 // The week a report sent at `at` covers: the last one ended before that day.
 report::IsoWeek reported_week(Instant at, const RuleSet& rules);

@@ -1,11 +1,13 @@
 #pragma once
 
 // The battle map (挂图作战) of a jurisdiction: where its problems stand now,
-// counted as the weekly report counts them (engine/report/tally.h), and how
-// the open ones burned down day by day. Pure: the moment is an input.
+// counted as the weekly report counts them, and how the open ones burned
+// down day by day. No I/O: the moment is an input.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -66,19 +68,28 @@ struct BattleMap {
   std::vector<OverdueItem> overdue;  // most days overdue first, at most overdue_limit
 };
 
-// Fed the whole history of each problem of the jurisdiction, one at a time
-// and in version order; events after `now` are left out.
-class BattleMapBuilder {
+// Every problem's summary and open-count changes, kept in memory so that a
+// battle map of a million problems is one pass over compact rows and not a
+// trip through the database: loaded at start, then told of each commit.
+// Thread-safe: many readers at once, one writer between them.
+class BattleIndex {
  public:
-  explicit BattleMapBuilder(BattleInput input);
-  void add(const std::vector<Event>& history);
-  BattleMap finish() &&;
+  BattleIndex();
+  ~BattleIndex();
+  BattleIndex(const BattleIndex&) = delete;
+  BattleIndex& operator=(const BattleIndex&) = delete;
+
+  // Adds or replaces problems (by id) and adds open-count changes.
+  void apply(std::span<const IssueSummary> summaries, std::span<const OpenChange> changes);
+  std::size_t size() const;
+
+  // The battle map of `input.unit`'s jurisdiction. Overdue items come
+  // without titles (the caller looks up the few it lists).
+  BattleMap map(const BattleInput& input) const;
 
  private:
-  BattleInput in_;
-  Date today_;
-  std::vector<Issue> issues_;
-  std::vector<std::pair<Date, int>> changes_;  // (local day, +1 opened / −1 cleared)
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace qingling::report

@@ -118,6 +118,9 @@ Issue append_event(WriteBackend& backend, const Issue& before, const Event& even
   Issue after = apply(before, event);
   backend.append_issue_event(event, after, clock_of(ctx.rules, after.state),
                              next_escalation(after, ctx.rules), ctx.units);
+  if (const int delta = open_delta(before, after); delta != 0) {
+    backend.record_open_change({after.id, event.local_date, delta});
+  }
   return after;
 }
 

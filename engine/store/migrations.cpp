@@ -166,6 +166,18 @@ CREATE TABLE sessions (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX sessions_expiry ON sessions(expires_at);
+
+-- What the battle map loads at start: whether each problem is cleared (also
+-- in its body), and every day the count of open problems changed because of
+-- it (logged or reopened +1, cleared -1), written with the event that did it.
+-- Databases from before are filled from their event log at first start.
+ALTER TABLE issues ADD COLUMN cleared INTEGER NOT NULL DEFAULT 0;
+UPDATE issues SET cleared = (json_extract(body, '$.cleared_at') IS NOT NULL);
+CREATE TABLE open_changes (
+  issue_id INTEGER NOT NULL,
+  day      TEXT NOT NULL,
+  delta    INTEGER NOT NULL
+);
 )"},
 };
 

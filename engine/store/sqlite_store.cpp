@@ -222,6 +222,35 @@ class SqliteReadView final : public ReadView {
                    sqlite::from_millis(s.getColumn(7).getInt64())};
   }
 
+  void scan_summaries(const std::function<void(IssueSummary&&)>& visit) override {
+    SQLite::Statement s(db_,
+                        R"(SELECT id, unit, responsible_unit, lead_unit, category, state, deadline,
+                                  level, cleared
+                           FROM issues)");
+    while (s.executeStep()) {
+      IssueSummary row;
+      row.id = s.getColumn(0).getInt64();
+      row.unit = s.getColumn(1).getString();
+      row.responsible_unit = s.getColumn(2).getString();
+      row.lead_unit = s.getColumn(3).getString();
+      row.category = s.getColumn(4).getString();
+      row.state = s.getColumn(5).getString();
+      if (!s.getColumn(6).isNull()) row.deadline = parse_date(s.getColumn(6).getString());
+      row.level = level_from(s.getColumn(7).getString()).value_or(Level::Green);
+      row.cleared = s.getColumn(8).getInt() != 0;
+      visit(std::move(row));
+    }
+  }
+
+  void scan_open_changes(const std::function<void(const OpenChange&)>& visit) override {
+    SQLite::Statement s(db_, "SELECT issue_id, day, delta FROM open_changes");
+    while (s.executeStep()) {
+      auto day = parse_date(s.getColumn(1).getString());
+      if (!day) continue;
+      visit(OpenChange{s.getColumn(0).getInt64(), *day, s.getColumn(2).getInt()});
+    }
+  }
+
   std::vector<Unit> units() override {
     SQLite::Statement s(db_, kSelectUnits);
     std::vector<Unit> out;
@@ -342,19 +371,35 @@ class SqliteWriteBackend final : public WriteBackend {
                   (id, version, state, clock, category, source, severity, unit, unit_path,
                    responsible_unit, responsible_path, lead_unit, lead_path, title, description,
                    deadline, created_at, updated_at, body, level, next_escalation_at,
-                   external_ref)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+                   external_ref, cleared)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+    insert_open_change_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT INTO open_changes (issue_id, day, delta) VALUES (?, ?, ?)");
   }
 
   void begin() override { db_.exec("BEGIN IMMEDIATE"); }
   void commit() override { db_.exec("COMMIT"); }
   void rollback() override {
+    written_ = {};
+    marks_.clear();
     if (!db_.getHandle() || sqlite3_get_autocommit(db_.getHandle()) != 0) return;
     db_.exec("ROLLBACK");
   }
-  void savepoint() override { db_.exec("SAVEPOINT command"); }
-  void release_savepoint() override { db_.exec("RELEASE SAVEPOINT command"); }
-  void rollback_to_savepoint() override { db_.exec("ROLLBACK TO SAVEPOINT command"); }
+  void savepoint() override {
+    db_.exec("SAVEPOINT command");
+    marks_.push_back({written_.summaries.size(), written_.changes.size()});
+  }
+  void release_savepoint() override {
+    db_.exec("RELEASE SAVEPOINT command");
+    if (!marks_.empty()) marks_.pop_back();
+  }
+  void rollback_to_savepoint() override {
+    db_.exec("ROLLBACK TO SAVEPOINT command");
+    if (!marks_.empty()) {
+      written_.summaries.resize(marks_.back().first);
+      written_.changes.resize(marks_.back().second);
+    }
+  }
 
   std::optional<Issue> load_issue(std::int64_t id) override {
     return first_issue(*load_issue_, id);
@@ -416,7 +461,31 @@ class SqliteWriteBackend final : public WriteBackend {
     } else {
       s.bind(22, after.external_ref);
     }
+    s.bind(23, after.cleared_at ? 1 : 0);
     s.exec();
+    written_.summaries.push_back(summary_of(after));
+  }
+
+  void record_open_change(const OpenChange& change) override {
+    SQLite::Statement& s = *insert_open_change_;
+    s.reset();
+    s.bind(1, change.issue_id);
+    s.bind(2, format_date(change.day));
+    s.bind(3, change.delta);
+    s.exec();
+    written_.changes.push_back(change);
+  }
+
+  Written take_written() override {
+    marks_.clear();
+    return std::exchange(written_, {});
+  }
+
+  bool open_changes_missing() override {
+    return db_.execAndGet(
+                  "SELECT NOT EXISTS (SELECT 1 FROM open_changes) AND "
+                  "EXISTS (SELECT 1 FROM issues)")
+               .getInt() != 0;
   }
 
   std::optional<std::int64_t> issue_by_external_ref(const std::string& external_ref) override {
@@ -707,7 +776,10 @@ class SqliteWriteBackend final : public WriteBackend {
   std::unique_ptr<SQLite::Statement> last_link_;
   std::unique_ptr<SQLite::Statement> insert_event_;
   std::unique_ptr<SQLite::Statement> upsert_issue_;
+  std::unique_ptr<SQLite::Statement> insert_open_change_;
   std::optional<Instant> earliest_written_;
+  Written written_;
+  std::vector<std::pair<std::size_t, std::size_t>> marks_;  // sizes of written_ at each savepoint
 };
 
 class SqliteDatabase final : public Database {

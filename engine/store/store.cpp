@@ -27,6 +27,23 @@ std::string chain_hash(const LogEntry& e) {
   return h.hex_digest();
 }
 
+bool fill_open_changes(WriteBackend& backend, ReadView& view, const std::string& root) {
+  if (!backend.open_changes_missing()) return false;
+  backend.begin();
+  try {
+    const Instant end_of_time = *parse_instant("9999-01-01T00:00:00Z");
+    view.scan_histories(root, end_of_time, [&](std::vector<Event>&& history) {
+      for (const OpenChange& change : open_changes(history)) backend.record_open_change(change);
+    });
+    (void)backend.take_written();
+    backend.commit();
+  } catch (...) {
+    backend.rollback();
+    throw;
+  }
+  return true;
+}
+
 std::string new_token(std::string_view prefix) {
   unsigned char bytes[32];
   randombytes_buf(bytes, sizeof bytes);

@@ -154,6 +154,9 @@ class ReadView {
   // The session whose cookie token has this hash, expired or not.
   virtual std::optional<Session> session_by_hash(const std::string& token_hash) = 0;
   virtual std::vector<Unit> units() = 0;
+  // Every problem's summary, and every change of the open count, for the battle map.
+  virtual void scan_summaries(const std::function<void(IssueSummary&&)>& visit) = 0;
+  virtual void scan_open_changes(const std::function<void(const OpenChange&)>& visit) = 0;
   // Every log entry in order, for `audit verify`; `visit` returns false to stop.
   virtual void scan_log(const std::function<bool(const LogEntry&)>& visit) = 0;
   virtual bool ready() = 0;  // the database answers a trivial query
@@ -205,6 +208,18 @@ class WriteBackend {
   // The earliest escalation time written since the last call, then forgets
   // it: lets the writer wake the scheduler when a write moves the timer.
   virtual std::optional<Instant> take_earliest_written() = 0;
+  // A change of the open count (with the event that made it).
+  virtual void record_open_change(const OpenChange& change) = 0;
+  // The problems written and open-count changes recorded since the last
+  // take, less those a rollback undid: what a commit made durable.
+  struct Written {
+    std::vector<IssueSummary> summaries;
+    std::vector<OpenChange> changes;
+  };
+  virtual Written take_written() = 0;
+  // Whether the open-count changes are missing while problems exist (a
+  // database from before they were kept).
+  virtual bool open_changes_missing() = 0;
   // Every problem whose deadline clock is not stopped, for re-indexing.
   virtual void scan_open_issues(const std::function<void(const Issue&)>& visit) = 0;
 
@@ -292,6 +307,11 @@ void backup_sqlite(const std::filesystem::path& from, const std::filesystem::pat
 
 // A new random token (`prefix` + 43 URL-safe characters: "qlt_" for the
 // API, "qlf_" for calendar feeds) and its hash.
+// Fills the open-count changes of a database from before they were kept,
+// from every problem's history under `root` (the tree's root): once, at
+// the first start after the upgrade. Returns whether it had to.
+bool fill_open_changes(WriteBackend& backend, ReadView& view, const std::string& root);
+
 std::string new_token(std::string_view prefix = "qlt_");
 std::string token_hash(const std::string& token);
 

@@ -73,6 +73,11 @@ void Writer::on_escalation_written(std::function<void(Instant)> listener) {
   escalation_listener_ = std::move(listener);
 }
 
+void Writer::on_issues_written(std::function<void(WriteBackend::Written&&)> listener) {
+  std::lock_guard lock(mutex_);
+  issues_listener_ = std::move(listener);
+}
+
 void Writer::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -140,14 +145,20 @@ void Writer::run_batch(std::deque<Pending>& batch) {
     }
   }
   const std::optional<Instant> earliest = backend_->take_earliest_written();
+  WriteBackend::Written written = backend_->take_written();
   std::function<void(Instant)> listener;
+  std::function<void(WriteBackend::Written &&)> issues_listener;
   {
     std::lock_guard lock(mutex_);
     ++stats_.batches;
     stats_.commands += batch.size();
     listener = escalation_listener_;
+    issues_listener = issues_listener_;
   }
   if (earliest && listener && !batch_failure) listener(*earliest);
+  if (issues_listener && !batch_failure && !written.summaries.empty()) {
+    issues_listener(std::move(written));
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     std::exception_ptr failure = batch_failure ? batch_failure : failures[i];
     batch[i].done(failure, std::move(results[i]));

@@ -74,6 +74,10 @@ class Writer {
   // time, with the earliest one written (the scheduler wakes for it). Set
   // before submitting anything; must not block.
   void on_escalation_written(std::function<void(Instant)> listener);
+  // Called on the writer thread after each commit that wrote problems, with
+  // what it made durable (the battle map's index follows it). Set before
+  // submitting anything; must not block for long.
+  void on_issues_written(std::function<void(WriteBackend::Written&&)> listener);
 
   // Finishes every queued command, then stops the thread. Idempotent.
   void stop();
@@ -99,6 +103,7 @@ class Writer {
   std::shared_ptr<const UnitTree> units_;
   Stats stats_;
   std::function<void(Instant)> escalation_listener_;
+  std::function<void(WriteBackend::Written&&)> issues_listener_;
   std::thread thread_;
 };
 

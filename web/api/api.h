@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/core/time.h"
+#include "engine/report/battle.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
 #include "web/api/evidence_store.h"
@@ -29,6 +30,7 @@ struct Services {
   EvidenceStore& evidence;                    // content-addressed files
   PageSessions& sessions;                     // sign-in limits and session cache
   const StaticFiles& assets;                  // the web page
+  const report::BattleIndex& battle;          // every problem in brief, for the battle map
   std::function<void()> outbox_changed = {};  // wakes the mail sender
 };
 

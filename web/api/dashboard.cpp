@@ -23,8 +23,15 @@ net::awaitable<Response> dashboard(Services& s, Call& call) {
     co_return problem(call.req, Rejection::not_found("No unit " + unit + " in your jurisdiction."));
   }
   const Instant now = s.clock.now();
-  auto build = [rules, units, unit, now](store::ReadView& v) {
-    return notify::battle_map_of(v, *rules, *units, unit, now);
+  const report::RankingRules ranking = notify::ranking_of(rules->escalation.weekly_report);
+  const report::BattleIndex& battle = s.battle;
+  // A pass over every problem: on a reader thread, not the I/O thread.
+  auto build = [rules, units, unit, now, ranking, &battle](store::ReadView& v) {
+    report::BattleMap map = battle.map({*rules, *units, unit, now, ranking});
+    for (report::OverdueItem& item : map.overdue) {
+      if (auto issue = v.issue(item.id)) item.title = issue->title;
+    }
+    return map;
   };
   const report::BattleMap map = co_await s.readers.read(std::move(build));
   json::object body = report::to_json(map);

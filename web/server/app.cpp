@@ -68,6 +68,7 @@ struct App::Impl {
   std::unique_ptr<EvidenceStore> evidence;
   PageSessions sessions;
   StaticFiles assets;
+  report::BattleIndex battle;
   net::io_context ioc;
   std::unique_ptr<Api> api;
   std::unique_ptr<HttpServer> server;
@@ -77,6 +78,24 @@ struct App::Impl {
 
   explicit Impl(AppOptions o)
       : options(std::move(o)), clock(options.clock != nullptr ? *options.clock : system_clock) {}
+
+  std::string units_root() const { return writer->units()->root(); }
+
+  // Every problem's summary into the battle map's index, before anything
+  // writes (the writer tells it of every commit from then on).
+  void load_battle_index(const std::string& root) {
+    {
+      auto backend = db->open_writer();
+      auto view = db->open_reader();
+      store::fill_open_changes(*backend, *view, root);
+    }
+    auto view = db->open_reader();
+    std::vector<IssueSummary> summaries;
+    view->scan_summaries([&](IssueSummary&& s) { summaries.push_back(std::move(s)); });
+    std::vector<OpenChange> changes;
+    view->scan_open_changes([&](const OpenChange& c) { changes.push_back(c); });
+    battle.apply(summaries, changes);
+  }
 
   void prepare() {
     auto rules = load_rules(options.rules_dir, clock, warnings);
@@ -124,6 +143,9 @@ struct App::Impl {
       weekly = std::make_unique<notify::WeeklyMailer>(*db, *writer, clock);
       scheduler->also_run([this] { return weekly->tick(); });
     }
+    load_battle_index(units_root());
+    writer->on_issues_written(
+        [this](store::WriteBackend::Written&& w) { battle.apply(w.summaries, w.changes); });
     readers = std::make_unique<ReaderPool>(*db, options.reader_threads);
     evidence = std::make_unique<EvidenceStore>(options.data_dir / "evidence");
     evidence->sweep_temporaries();
@@ -132,7 +154,7 @@ struct App::Impl {
     assets = StaticFiles::load(ui_dir, ui_dir.parent_path() / "node_modules");
     sessions.lifetime = options.session_lifetime;
     sessions.secure_cookies = options.secure_cookies;
-    Services services{*writer, *readers, clock, *evidence, sessions, assets};
+    Services services{*writer, *readers, clock, *evidence, sessions, assets, battle};
     services.outbox_changed = [this] {
       if (sender) sender->wake();
     };

@@ -258,3 +258,66 @@ TEST_F(StoreTest, UsersGetTokensThatResolveAndNamesAreUnique) {
 
 }  // namespace
 }  // namespace qingling::store
+
+namespace qingling::store {
+namespace {
+
+TEST_F(StoreTest, TheWriterTellsOfWhatCommittedAndKeepsTheOpenCountChanges) {
+  auto w = writer();
+  std::mutex mutex;
+  std::vector<IssueSummary> heard;
+  std::vector<OpenChange> changes;
+  w->on_issues_written([&](WriteBackend::Written&& written) {
+    std::lock_guard lock(mutex);
+    heard.insert(heard.end(), written.summaries.begin(), written.summaries.end());
+    changes.insert(changes.end(), written.changes.begin(), written.changes.end());
+  });
+  ASSERT_TRUE(wait(*w, create("留下的")).has_value());
+  // Written, then undone by its own rejection: never heard of.
+  auto undone = wait(*w, Decision{[](WriteBackend& b, const WriteContext& ctx) -> Result<Receipt> {
+    EXPECT_TRUE(execute(b, create("撤销的"), ctx).has_value());
+    return Rejection::invalid("a dry run");
+  }});
+  ASSERT_FALSE(undone.has_value());
+  ASSERT_TRUE(
+      wait(*w, TakeAction{1, 1, ActionRequest{"assign", {{"responsible_unit", "cc.c01.t01"}}, ""},
+                          Actor{"sup", "cc", {"supervisor"}}})
+          .has_value());
+  w->stop();
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(heard.size(), 2u);
+    EXPECT_EQ(heard[0].id, 1);
+    EXPECT_EQ(heard[1].state, "rectifying");
+    EXPECT_EQ(heard[1].responsible_unit, "cc.c01.t01");
+    ASSERT_TRUE(heard[1].deadline);
+    ASSERT_EQ(changes.size(), 1u) << "logging opens; assigning changes nothing";
+    EXPECT_EQ(changes[0].issue_id, 1);
+    EXPECT_EQ(changes[0].delta, 1);
+    EXPECT_EQ(format_date(changes[0].day), "2026-03-02");
+  }
+  const auto stored = [&] {
+    std::vector<OpenChange> out;
+    db_->open_reader()->scan_open_changes([&](const OpenChange& c) { out.push_back(c); });
+    return out;
+  };
+  ASSERT_EQ(stored().size(), 1u);
+  std::vector<IssueSummary> summaries;
+  db_->open_reader()->scan_summaries([&](IssueSummary&& s) { summaries.push_back(s); });
+  ASSERT_EQ(summaries.size(), 1u);
+  EXPECT_EQ(summaries[0].state, "rectifying");
+  EXPECT_FALSE(summaries[0].cleared);
+
+  // A database from before the changes were kept is filled from its log, once.
+  SQLite::Database(file_.string(), SQLite::OPEN_READWRITE).exec("DELETE FROM open_changes");
+  auto backend = db_->open_writer();
+  auto view = db_->open_reader();
+  EXPECT_TRUE(fill_open_changes(*backend, *view, "cc"));
+  EXPECT_FALSE(fill_open_changes(*backend, *view, "cc"));
+  const auto filled = stored();
+  ASSERT_EQ(filled.size(), 1u);
+  EXPECT_EQ(filled[0].day, changes[0].day);
+}
+
+}  // namespace
+}  // namespace qingling::store
