@@ -119,12 +119,14 @@ export async function axeCheck(page, axePath, name, findings) {
   return violations;
 }
 
-// Desktop and phone screenshots, axe at both sizes, and the page body must
+// Desktop (whole page and first screen) and phone screenshots, axe at both sizes, and the page body must
 // fit 375 px without scrolling sideways. Leaves the page at desktop size.
 export async function checkPage(page, name, { axePath, shots, findings }) {
   await settle(page);
   await axeCheck(page, axePath, `${name} (desktop)`, findings);
   await page.screenshot({ path: path.join(shots, `${name}-desktop.png`), fullPage: true });
+  // What a desktop user sees first, without scrolling (README shows the battle map's).
+  await page.screenshot({ path: path.join(shots, `${name}-desktop-screen.png`) });
 
   await page.setViewportSize(kPhone);
   await page.waitForTimeout(300); // let the chart follow the resize

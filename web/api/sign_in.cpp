@@ -46,6 +46,11 @@ Response too_many(const Request& req, std::chrono::seconds wait) {
   return res;
 }
 
+Response no_session(const Request& req) {
+  return problem(req, Rejection{Rejection::Kind::Unauthenticated,
+                                "This request holds no page session; sign in."});
+}
+
 }  // namespace
 
 net::awaitable<Response> sign_in(Services& s, Call& call) {
@@ -109,20 +114,14 @@ net::awaitable<Response> sign_in(Services& s, Call& call) {
 }
 
 net::awaitable<Response> current_session(Services& s, Call& call) {
-  if (!call.session) {
-    co_return problem(call.req, Rejection{Rejection::Kind::Unauthenticated,
-                                          "This request holds no page session; sign in."});
-  }
+  if (!call.session) co_return no_session(call.req);
   Response res = json_response(call.req, http::status::ok, session_json(s, call.session->session));
   res.set(http::field::cache_control, "no-store");
   co_return res;
 }
 
 net::awaitable<Response> sign_out(Services& s, Call& call) {
-  if (!call.session) {
-    co_return problem(call.req, Rejection{Rejection::Kind::Unauthenticated,
-                                          "This request holds no page session; sign in."});
-  }
+  if (!call.session) co_return no_session(call.req);
   const std::string hash = call.session->token_hash;
   const std::string name = call.user->name;
   store::Decision decision{

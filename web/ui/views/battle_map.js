@@ -8,6 +8,7 @@ import { href } from '../router.js';
 import { useLoad } from '../hooks.js';
 import { LevelBadge, Loaded, PageTitle, TableScroll } from '../components.js';
 import { BurndownChart } from './burndown_chart.js';
+import { RankingTable } from './ranking_table.js';
 
 export function BattleMap({ params, lang }) {
   const unit = params.unit || '';
@@ -150,43 +151,7 @@ function Matrix({ unit, states, rows }) {
 
 function Ranking({ children }) {
   if (children.length === 0) return html`<p class="muted">${t('map.noChildren')}</p>`;
-  return html`<${TableScroll} label=${t('map.ranking')}>
-    <table class="numbers ranking">
-      <thead>
-        <tr>
-          <th scope="col">${t('map.rank')}</th>
-          <th scope="col">${t('map.unit')}</th>
-          <th scope="col">${t('map.rate')}</th>
-          <th scope="col">${t('fig.total')}</th>
-          <th scope="col">${t('fig.cleared')}</th>
-          <th scope="col">${t('fig.overdue')}</th>
-          <th scope="col">${t('level.red')}</th>
-          <th scope="col">${t('level.yellow')}</th>
-          <th scope="col">${t('map.daysOverdueSum')}</th>
-          <th scope="col">${t('map.flags')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${children.map(
-          (c) => html`<tr>
-            <td>${c.rank}</td>
-            <th scope="row">${c.unit.name}</th>
-            <td>${percent(c.rate)}</td>
-            <td>${number(c.total)}</td>
-            <td>${number(c.cleared)}</td>
-            <td>${number(c.overdue)}</td>
-            <td>${number(c.red)}</td>
-            <td>${number(c.yellow)}</td>
-            <td>${number(c.days_overdue)}</td>
-            <td class="flags">
-              ${c.red_flag && html`<span class="flag red-flag">${t('map.redFlag')}</span>`}
-              ${c.yellow_card && html`<span class="flag yellow-card">${t('map.yellowCard')}</span>`}
-            </td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  <//>`;
+  return html`<${RankingTable} rows=${children} label=${t('map.ranking')} />`;
 }
 
 // The list holds at most 100 problems; the counts per level are the API's.

@@ -7,6 +7,7 @@ import { dateTime, number, percent, signed } from '../format.js';
 import { href, navigate } from '../router.js';
 import { useLoad } from '../hooks.js';
 import { LevelBadge, Loaded, PageTitle, TableScroll } from '../components.js';
+import { RankingTable } from './ranking_table.js';
 
 export function WeeklyReport({ params }) {
   const { week = '', unit = '' } = params;
@@ -152,44 +153,7 @@ function Ranking({ ranking }) {
     ${
       ranking.length === 0
         ? html`<p class="muted">${t('report.none')}</p>`
-        : html`<${TableScroll} label=${t('report.ranking')}>
-          <table class="numbers">
-            <thead>
-              <tr>
-                <th scope="col">${t('map.rank')}</th>
-                <th scope="col">${t('report.rankChange')}</th>
-                <th scope="col">${t('map.unit')}</th>
-                <th scope="col">${t('map.rate')}</th>
-                <th scope="col">${t('fig.total')}</th>
-                <th scope="col">${t('fig.cleared')}</th>
-                <th scope="col">${t('fig.overdue')}</th>
-                <th scope="col">${t('level.red')}</th>
-                <th scope="col">${t('level.yellow')}</th>
-                <th scope="col">${t('map.flags')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${ranking.map(
-                (r) => html`<tr>
-                  <td>${r.rank}</td>
-                  <td>${signed(r.rank_change)}</td>
-                  <th scope="row">${r.unit.name}</th>
-                  <td>${percent(r.rate)}</td>
-                  <td>${number(r.total)}</td>
-                  <td>${number(r.cleared)}</td>
-                  <td>${number(r.overdue)}</td>
-                  <td>${number(r.red)}</td>
-                  <td>${number(r.yellow)}</td>
-                  <td class="flags">
-                    ${r.red_flag && html`<span class="flag red-flag">${t('map.redFlag')}</span>`}
-                    ${r.yellow_card && html`<span class="flag yellow-card">${t('map.yellowCard')}</span>`}
-                    ${r.talk && html`<span class="flag talk">${t('report.talk')}</span>`}
-                  </td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        <//>`
+        : html`<${RankingTable} rows=${ranking} label=${t('report.ranking')} withChange=${true} />`
     }
   </section>`;
 }

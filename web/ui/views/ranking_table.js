@@ -1,0 +1,50 @@
+// The ranking of child units, as the battle map and the weekly report both
+// show it: rank (and, for a report, the change since last week), rate,
+// counts and the 流动红旗 / 黄牌 / 集体谈话 marks, all as the API gives them.
+import { html } from '../preact.js';
+import { t } from '../i18n.js';
+import { number, percent, signed } from '../format.js';
+import { TableScroll } from '../components.js';
+
+export function RankingTable({ rows, label, withChange = false }) {
+  return html`<${TableScroll} label=${label}>
+    <table class="numbers ranking">
+      <thead>
+        <tr>
+          <th scope="col">${t('map.rank')}</th>
+          ${withChange && html`<th scope="col">${t('report.rankChange')}</th>`}
+          <th scope="col">${t('map.unit')}</th>
+          <th scope="col">${t('map.rate')}</th>
+          <th scope="col">${t('fig.total')}</th>
+          <th scope="col">${t('fig.cleared')}</th>
+          <th scope="col">${t('fig.overdue')}</th>
+          <th scope="col">${t('level.red')}</th>
+          <th scope="col">${t('level.yellow')}</th>
+          <th scope="col">${t('map.daysOverdueSum')}</th>
+          <th scope="col">${t('map.flags')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) => html`<tr key=${r.unit.code}>
+            <td>${r.rank}</td>
+            ${withChange && html`<td>${signed(r.rank_change)}</td>`}
+            <th scope="row">${r.unit.name}</th>
+            <td>${percent(r.rate)}</td>
+            <td>${number(r.total)}</td>
+            <td>${number(r.cleared)}</td>
+            <td>${number(r.overdue)}</td>
+            <td>${number(r.red)}</td>
+            <td>${number(r.yellow)}</td>
+            <td>${number(r.days_overdue)}</td>
+            <td class="flags">
+              ${r.red_flag && html`<span class="flag red-flag">${t('map.redFlag')}</span>`}
+              ${r.yellow_card && html`<span class="flag yellow-card">${t('map.yellowCard')}</span>`}
+              ${r.talk && html`<span class="flag talk">${t('report.talk')}</span>`}
+            </td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  <//>`;
+}
