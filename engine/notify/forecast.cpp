@@ -54,7 +54,7 @@ Forecast forecast(store::ReadView& view, const RuleSet& rules, const UnitTree& u
     store::IssuePage page = view.issues(q);
     out.deadlines.insert(out.deadlines.end(), page.items.begin(), page.items.end());
     if (!page.next_cursor) break;
-    q.before_id = page.next_cursor;
+    q.cursor = page.next_cursor;
   }
   std::stable_sort(out.deadlines.begin(), out.deadlines.end(), [](const Issue& a, const Issue& b) {
     return a.deadline->date < b.deadline->date;

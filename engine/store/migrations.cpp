@@ -179,6 +179,11 @@ CREATE TABLE open_changes (
   delta    INTEGER NOT NULL
 );
 )"},
+    {5, R"(
+-- Lists of problems by deadline and by last change, page after page.
+CREATE INDEX issues_deadline_order ON issues(COALESCE(deadline, '9999-12-31'), id);
+CREATE INDEX issues_updated ON issues(updated_at, id);
+)"},
 };
 
 }  // namespace

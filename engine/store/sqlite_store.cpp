@@ -101,6 +101,11 @@ User user_from_row(SQLite::Statement& s) {
               split(s.getColumn(4).getString()), s.getColumn(5).getString()};
 }
 
+// Problems without a deadline sort after every date (issues_deadline_order
+// indexes this very expression).
+constexpr std::string_view kNoDeadline = "9999-12-31";
+constexpr std::string_view kDeadlineKey = "COALESCE(deadline, '9999-12-31')";
+
 constexpr const char* kSelectUnits =
     R"(SELECT code, name, kind, parent, email FROM units ORDER BY position)";
 constexpr const char* kSelectEventsOfIssue =
@@ -137,8 +142,32 @@ class SqliteReadView final : public ReadView {
     if (!q.text.empty()) {
       sql += " AND (instr(title, :text) > 0 OR instr(description, :text) > 0)";
     }
-    if (q.before_id) sql += " AND id < :before";
-    sql += " ORDER BY id DESC LIMIT :limit";
+    // The order's key and direction; a cursor continues after (key, id).
+    const auto [key, descending] = [&]() -> std::pair<std::string_view, bool> {
+      switch (q.order) {
+        case IssueOrder::Oldest:
+          return {"", false};
+        case IssueOrder::Deadline:
+          return {kDeadlineKey, false};
+        case IssueOrder::DeadlineLatest:
+          return {kDeadlineKey, true};
+        case IssueOrder::Updated:
+          return {"updated_at", true};
+        case IssueOrder::Newest:
+          break;
+      }
+      return {"", true};
+    }();
+    const std::string_view after = descending ? " < " : " > ";
+    const std::string_view direction = descending ? " DESC" : "";
+    if (q.cursor) {
+      sql += key.empty() ? std::string(" AND id") + std::string(after) + ":after_id"
+                         : " AND (" + std::string(key) + ", id)" + std::string(after) +
+                               "(:after_key, :after_id)";
+    }
+    sql += " ORDER BY ";
+    if (!key.empty()) sql += std::string(key) + std::string(direction) + ", ";
+    sql += "id" + std::string(direction) + " LIMIT :limit";
     SQLite::Statement s(db_, sql);
     const std::string jpath = path_of(q.jurisdiction);
     s.bind(":jp", jpath);
@@ -160,13 +189,23 @@ class SqliteReadView final : public ReadView {
       s.bind(":due_by", format_date(*q.due_by));
     }
     if (!q.text.empty()) s.bind(":text", q.text);
-    if (q.before_id) s.bind(":before", *q.before_id);
+    if (q.cursor) {
+      s.bind(":after_id", q.cursor->id);
+      if (!key.empty()) s.bind(":after_key", q.cursor->key);
+    }
     s.bind(":limit", q.limit + 1);
     IssuePage page;
     while (s.executeStep()) page.items.push_back(codec::decode_issue(s.getColumn(0).getString()));
     if (page.items.size() > static_cast<std::size_t>(q.limit)) {
       page.items.pop_back();
-      page.next_cursor = page.items.back().id;
+      const Issue& last = page.items.back();
+      std::string last_key;
+      if (q.order == IssueOrder::Deadline || q.order == IssueOrder::DeadlineLatest) {
+        last_key = last.deadline ? format_date(last.deadline->date) : std::string(kNoDeadline);
+      } else if (q.order == IssueOrder::Updated) {
+        last_key = format_instant(last.updated_at);
+      }
+      page.next_cursor = IssueCursor{std::move(last_key), last.id};
     }
     return page;
   }

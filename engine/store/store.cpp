@@ -67,7 +67,7 @@ std::vector<Issue> issues_in(ReadView& view, const std::string& jurisdiction,
       if (!keep || keep(i)) out.push_back(std::move(i));
     }
     if (!page.next_cursor) break;
-    q.before_id = page.next_cursor;
+    q.cursor = page.next_cursor;
   }
   std::reverse(out.begin(), out.end());  // pages come newest first
   return out;

@@ -110,6 +110,21 @@ struct Delivery {
   Instant retry_at{};  // for Retry
 };
 
+// How a list of problems is ordered; ties go by id the same way.
+enum class IssueOrder {
+  Newest,          // by id, newest first
+  Oldest,          // by id
+  Deadline,        // soonest deadline first; none last
+  DeadlineLatest,  // latest deadline first; none first
+  Updated,         // most recently changed first
+};
+
+// Where a page ended: the last item's sort key (empty for id orders) and id.
+struct IssueCursor {
+  std::string key;
+  std::int64_t id = 0;
+};
+
 struct IssueQuery {
   std::string jurisdiction;  // unit code of the asker: only its subtree is seen
   std::string unit;          // optional: restrict further to this unit's subtree
@@ -126,12 +141,13 @@ struct IssueQuery {
   Date today;        // campaign-local date, for `overdue_only`
   std::string text;  // substring of title or description
   int limit = 50;
-  std::optional<std::int64_t> before_id;  // cursor: ids below this
+  IssueOrder order = IssueOrder::Newest;
+  std::optional<IssueCursor> cursor;  // the page after this one (a next_cursor)
 };
 
 struct IssuePage {
-  std::vector<Issue> items;  // newest first
-  std::optional<std::int64_t> next_cursor;
+  std::vector<Issue> items;  // in the query's order
+  std::optional<IssueCursor> next_cursor;
 };
 
 // A read-only view on its own connection. Not thread-safe: one thread at a time.

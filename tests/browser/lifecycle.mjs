@@ -189,6 +189,15 @@ export async function lifecycle(t) {
     await t.check('issue');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '问题清单' }).click();
     await t.check('issues');
+    // Ordered by the server: soonest deadline first, over every page.
+    await page.selectOption('#f-sort', 'deadline');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForURL(/sort=deadline/);
+    await page.locator('table.issues tbody tr').first().waitFor();
+    const deadlines = await page.locator('table.issues tbody tr td:nth-child(4)').allInnerTexts();
+    const dates = deadlines.map((d) => d.trim().slice(0, 10)).filter((d) => /^\d{4}-/.test(d));
+    assert.ok(dates.length > 10, 'the first page lists deadlines');
+    assert.deepEqual(dates, [...dates].sort(), 'soonest deadline first');
     await signOut(t);
   });
 

@@ -378,3 +378,77 @@ TEST_F(IdleTest, AnIdleConnectionIsClosedAfterTheIdleTimeout) {
 
 }  // namespace
 }  // namespace qingling::testing
+
+namespace qingling::testing {
+namespace {
+
+// Ids of every problem `target` lists, page after page of `limit`.
+std::vector<std::int64_t> walk(HttpClient& client, const std::string& target, int limit) {
+  std::vector<std::int64_t> ids;
+  std::string cursor;
+  for (int page = 0; page < 50; ++page) {
+    std::string url = target + "&limit=" + std::to_string(limit);
+    if (!cursor.empty()) url += "&cursor=" + cursor;
+    auto res = client.get(url);
+    EXPECT_EQ(res.status, 200u) << res.body;
+    if (res.status != 200u) break;
+    for (const auto& item : res.json().at("items").as_array()) {
+      ids.push_back(item.at("id").as_int64());
+    }
+    const auto& next = res.json().at("next_cursor");
+    if (next.is_null()) break;
+    cursor = std::string(next.as_string());
+    for (std::size_t i = 0; (i = cursor.find('|', i)) != std::string::npos;) {
+      cursor.replace(i, 1, "%7C");
+    }
+  }
+  return ids;
+}
+
+TEST_F(ApiTest, ListsSortByIdDeadlineOrLastChangeAndPageInThatOrder) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto made = as("inspector")
+                    .post_json("/api/v1/issues", {{"title", "问题 " + std::to_string(i)},
+                                                  {"category", "C"},
+                                                  {"severity", i == 2 ? "grave" : "general"},
+                                                  {"unit", "cc.c01.t01.v001"}});
+    ASSERT_EQ(made.status, 201u) << made.body;
+    ids.push_back(made.json().at("id").as_int64());
+  }
+  // 3 gets the earliest deadline (grave: 10 working days), then 1; 2 and 4 have none.
+  auto graver =
+      act("supervisor", ids[2], "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
+  ASSERT_EQ(graver.status, 200u) << graver.body;
+  auto later =
+      act("supervisor", ids[0], "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}});
+  ASSERT_EQ(later.status, 200u) << later.body;
+  ASSERT_LE(graver.json().at("deadline").as_string(), later.json().at("deadline").as_string());
+
+  auto& client = as("supervisor");
+  const std::vector<std::int64_t> newest{ids[3], ids[2], ids[1], ids[0]};
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=-id", 50), newest);
+  EXPECT_EQ(walk(client, "/api/v1/issues?state=", 1), newest) << "the default, a page at a time";
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=id", 3),
+            (std::vector<std::int64_t>{ids[0], ids[1], ids[2], ids[3]}));
+  const std::vector<std::int64_t> by_deadline{ids[2], ids[0], ids[1], ids[3]};
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=deadline", 50), by_deadline);
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=deadline", 1), by_deadline);
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=-deadline", 1),
+            (std::vector<std::int64_t>{ids[3], ids[1], ids[0], ids[2]}));
+  // The fake clock stands still: equal times fall back to id, newest first.
+  clock_.advance(std::chrono::minutes(5));
+  ASSERT_EQ(
+      act("supervisor", ids[1], "assign", 1, {{"fields", {{"responsible_unit", "cc.c01.t01"}}}})
+          .status,
+      200u);
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=-updated", 2).front(), ids[1]);
+  EXPECT_EQ(walk(client, "/api/v1/issues?sort=-updated", 2).size(), 4u);
+
+  auto bad = client.get("/api/v1/issues?sort=title");
+  EXPECT_EQ(bad.status, 422u);
+  EXPECT_EQ(bad.json().at("errors").at(0).at("field").as_string(), "sort");
+}
+
+}  // namespace
+}  // namespace qingling::testing

@@ -85,7 +85,7 @@ class DemoData : public ::testing::Test {
       store::IssuePage page = reader_->issues(query);
       out.insert(out.end(), page.items.begin(), page.items.end());
       if (!page.next_cursor) return out;
-      query.before_id = page.next_cursor;
+      query.cursor = page.next_cursor;
     }
   }
 

@@ -1,5 +1,6 @@
 
 #include <charconv>
+#include <map>
 
 #include <boost/json.hpp>
 
@@ -52,6 +53,19 @@ Response answer(Services& s, const Call& call, const Result<store::Receipt>& rec
   }
   if (receipt->replayed) res.set("Idempotent-Replayed", "true");
   return res;
+}
+
+// A page's cursor as the API shows it: the id alone for the id orders,
+// else "<sort key>|<id>" (keys hold no '|').
+std::string format_cursor(const store::IssueCursor& c) {
+  return c.key.empty() ? std::to_string(c.id) : c.key + "|" + std::to_string(c.id);
+}
+
+std::optional<store::IssueCursor> parse_cursor(const std::string& text) {
+  const std::size_t bar = text.rfind('|');
+  auto id = parse_id(bar == std::string::npos ? text : text.substr(bar + 1));
+  if (!id) return std::nullopt;
+  return store::IssueCursor{bar == std::string::npos ? "" : text.substr(0, bar), *id};
 }
 
 }  // namespace
@@ -126,9 +140,23 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
       q.limit = static_cast<int>(*n);
     }
   }
+  static const std::map<std::string, store::IssueOrder, std::less<>> kOrders = {
+      {"-id", store::IssueOrder::Newest},
+      {"id", store::IssueOrder::Oldest},
+      {"deadline", store::IssueOrder::Deadline},
+      {"-deadline", store::IssueOrder::DeadlineLatest},
+      {"-updated", store::IssueOrder::Updated}};
+  if (const std::string sort = param("sort"); !sort.empty()) {
+    auto it = kOrders.find(sort);
+    if (it == kOrders.end()) {
+      errors.push_back({"sort", "expected one of: -id, id, deadline, -deadline, -updated"});
+    } else {
+      q.order = it->second;
+    }
+  }
   if (const std::string cursor = param("cursor"); !cursor.empty()) {
-    q.before_id = parse_id(cursor);
-    if (!q.before_id) errors.push_back({"cursor", "expected the next_cursor of a previous page"});
+    q.cursor = parse_cursor(cursor);
+    if (!q.cursor) errors.push_back({"cursor", "expected the next_cursor of a previous page"});
   }
   if (!errors.empty()) {
     co_return problem(call.req, Rejection::invalid("Invalid query parameters.", std::move(errors)));
@@ -141,7 +169,7 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
   for (const Issue& issue : page.items)
     items.emplace_back(issue_json(issue, *rules, *units, viewer, day));
   json::object out{{"items", std::move(items)}};
-  out["next_cursor"] = page.next_cursor ? json::value(std::to_string(*page.next_cursor)) : nullptr;
+  out["next_cursor"] = page.next_cursor ? json::value(format_cursor(*page.next_cursor)) : nullptr;
   co_return json_response(call.req, http::status::ok, out);
 }
 

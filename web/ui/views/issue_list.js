@@ -1,6 +1,6 @@
-// 问题清单: the problems of the jurisdiction, filtered by what the API takes
-// (GET /api/v1/issues), a page at a time through its cursor. The server
-// answers newest first; the other orders sort only the loaded problems.
+// 问题清单: the problems of the jurisdiction, filtered and ordered by what the
+// API takes (GET /api/v1/issues: filters and `sort`), a page at a time
+// through its cursor.
 import { html, useEffect, useRef, useState } from '../preact.js';
 import { get, ledgerUrl } from '../api.js';
 import { t } from '../i18n.js';
@@ -29,19 +29,12 @@ const kFilters = [
 ];
 const kPageSize = 50;
 
-function sorted(items, order) {
-  if (order === 'deadline') {
-    return [...items].sort(
-      (a, b) => (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') || a.id - b.id,
-    );
-  }
-  if (order === 'id') return [...items].sort((a, b) => a.id - b.id);
-  return items;
-}
+// The page's names for the API's orders.
+const kOrders = { newest: '-id', id: 'id', deadline: 'deadline', deadline_latest: '-deadline', updated: '-updated' };
 
 export function IssueList({ params, rules }) {
   const filters = Object.fromEntries(kFilters.map((k) => [k, params[k] || '']));
-  const order = params.sort || 'newest';
+  const order = kOrders[params.sort] ? params.sort : 'newest';
   const [pages, setPages] = useState({ items: [], next: null, loading: true, error: null });
   const latest = useRef(0);
 
@@ -50,7 +43,7 @@ export function IssueList({ params, rules }) {
   const fetchPage = (cursor) => {
     const mine = ++latest.current;
     setPages((p) => ({ ...p, loading: true, error: null }));
-    get('/api/v1/issues', { ...filters, limit: kPageSize, cursor }).then(
+    get('/api/v1/issues', { ...filters, sort: kOrders[order], limit: kPageSize, cursor }).then(
       (page) =>
         mine === latest.current &&
         setPages((p) => ({
@@ -62,9 +55,9 @@ export function IssueList({ params, rules }) {
       (error) => mine === latest.current && setPages((p) => ({ ...p, loading: false, error })),
     );
   };
-  useEffect(() => fetchPage(null), [JSON.stringify(filters)]);
+  useEffect(() => fetchPage(null), [JSON.stringify(filters), order]);
 
-  const items = sorted(pages.items, order);
+  const items = pages.items;
   const exportUrl = ledgerUrl(filters.unit || undefined);
   return html`
     <${PageTitle} actions=${html`<a class="button secondary" href=${exportUrl} download>${t('issues.export')}</a>`}>
@@ -72,7 +65,6 @@ export function IssueList({ params, rules }) {
     <//>
     <${Filters} key=${JSON.stringify(params)} filters=${filters} order=${order} rules=${rules} />
     <${ErrorNote} error=${pages.error} retry=${() => fetchPage(pages.items.length ? pages.next : null)} />
-    ${order !== 'newest' && html`<p class="note">${t('issues.sortNote', { n: pages.items.length })}</p>`}
     ${
       !pages.loading && !pages.error && items.length === 0
         ? html`<p class="muted">${t('issues.none')}</p>`
@@ -102,7 +94,7 @@ function Filters({ filters, order, rules }) {
   };
   const states = rules.states.map((s) => ({ code: s.name, label: s.label }));
   const levels = ['red', 'yellow', 'green'].map((l) => ({ code: l, label: t(`level.${l}`) }));
-  const orders = ['newest', 'deadline', 'id'].map((o) => ({ code: o, label: t(`issues.sort.${o}`) }));
+  const orders = Object.keys(kOrders).map((o) => ({ code: o, label: t(`issues.sort.${o}`) }));
   // Folded on a phone unless a filter is set, so the list shows first.
   const [open] = useState(() => kFilters.some((k) => filters[k]) || matchMedia('(min-width: 720px)').matches);
   return html`<details class="panel filters-box" open=${open}>
