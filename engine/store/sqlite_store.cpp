@@ -136,6 +136,7 @@ class SqliteReadView final : public ReadView {
     if (!q.level.empty()) sql += " AND level = :level";
     if (!q.responsible_unit.empty()) sql += " AND responsible_unit = :resp";
     if (q.overdue_only) sql += " AND clock = 'running' AND deadline < :today";
+    if (q.cleared) sql += *q.cleared ? " AND cleared = 1" : " AND cleared = 0";
     if (q.due_after && q.due_by) {
       sql += " AND clock = 'running' AND deadline > :due_after AND deadline <= :due_by";
     }

@@ -138,7 +138,8 @@ struct IssueQuery {
   std::optional<Date> due_after;
   std::optional<Date> due_by;
   bool overdue_only = false;
-  Date today;        // campaign-local date, for `overdue_only`
+  std::optional<bool> cleared;  // optional: only cleared (true) or only not cleared (false)
+  Date today;                   // campaign-local date, for `overdue_only`
   std::string text;  // substring of title or description
   int limit = 50;
   IssueOrder order = IssueOrder::Newest;

@@ -445,6 +445,10 @@ TEST_F(ApiTest, ListsSortByIdDeadlineOrLastChangeAndPageInThatOrder) {
   EXPECT_EQ(walk(client, "/api/v1/issues?sort=-updated", 2).front(), ids[1]);
   EXPECT_EQ(walk(client, "/api/v1/issues?sort=-updated", 2).size(), 4u);
 
+  EXPECT_EQ(walk(client, "/api/v1/issues?cleared=false&sort=deadline", 2), by_deadline);
+  EXPECT_TRUE(walk(client, "/api/v1/issues?cleared=true", 2).empty());
+  EXPECT_EQ(client.get("/api/v1/issues?cleared=maybe").status, 422u);
+
   auto bad = client.get("/api/v1/issues?sort=title");
   EXPECT_EQ(bad.status, 422u);
   EXPECT_EQ(bad.json().at("errors").at(0).at("field").as_string(), "sort");

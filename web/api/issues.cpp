@@ -129,6 +129,11 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
   } else if (!overdue.empty() && overdue != "false") {
     errors.push_back({"overdue", "expected true or false"});
   }
+  if (const std::string cleared = param("cleared"); cleared == "true" || cleared == "false") {
+    q.cleared = cleared == "true";
+  } else if (!cleared.empty()) {
+    errors.push_back({"cleared", "expected true or false"});
+  }
   q.today = today(s);
   q.text = param("q");
   q.limit = kDefaultPageSize;

@@ -197,7 +197,6 @@ const zh = {
   'tasks.title': '我的任务',
   'tasks.intro': '{unit}负责整改、尚未销号的问题，按整改时限排序。',
   'tasks.none': '没有待办问题。',
-  'tasks.truncated': '问题较多，只显示了前 {n} 条。',
   'tasks.yourTurn': '待您办理',
 
   'log.title': '快速登记',
@@ -452,7 +451,6 @@ const en = {
   'tasks.title': 'My tasks',
   'tasks.intro': 'Open problems {unit} must rectify, by deadline.',
   'tasks.none': 'Nothing to do.',
-  'tasks.truncated': 'Only the first {n} are shown.',
   'tasks.yourTurn': 'Your turn',
 
   'log.title': 'Quick log',

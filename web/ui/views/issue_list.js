@@ -35,15 +35,28 @@ const kOrders = { newest: '-id', id: 'id', deadline: 'deadline', deadline_latest
 export function IssueList({ params, rules }) {
   const filters = Object.fromEntries(kFilters.map((k) => [k, params[k] || '']));
   const order = kOrders[params.sort] ? params.sort : 'newest';
+  const exportUrl = ledgerUrl(filters.unit || undefined);
+  return html`
+    <${PageTitle} actions=${html`<a class="button secondary" href=${exportUrl} download>${t('issues.export')}</a>`}>
+      ${t('issues.title')}
+    <//>
+    <${Filters} key=${JSON.stringify(params)} filters=${filters} order=${order} rules=${rules} />
+    <${PagedIssues} query=${{ ...filters, sort: kOrders[order] }} empty=${t('issues.none')} />
+  `;
+}
+
+// The problems GET /api/v1/issues lists for `query`, in its order, a page at
+// a time ("load more"). A new query starts again from its first page; an
+// answer to an earlier query is dropped.
+export function PagedIssues({ query, empty, showActions = false }) {
   const [pages, setPages] = useState({ items: [], next: null, loading: true, error: null });
   const latest = useRef(0);
-
-  // A first page (cursor null) replaces the list; an answer to a request
-  // made before the filters changed is dropped.
+  const key = JSON.stringify(query);
   const fetchPage = (cursor) => {
     const mine = ++latest.current;
-    setPages((p) => ({ ...p, loading: true, error: null }));
-    get('/api/v1/issues', { ...filters, sort: kOrders[order], limit: kPageSize, cursor }).then(
+    // A first page clears the list at once: no rows of the last query linger.
+    setPages((p) => ({ ...(cursor ? p : { items: [], next: null }), loading: true, error: null }));
+    get('/api/v1/issues', { ...query, limit: kPageSize, cursor }).then(
       (page) =>
         mine === latest.current &&
         setPages((p) => ({
@@ -55,23 +68,18 @@ export function IssueList({ params, rules }) {
       (error) => mine === latest.current && setPages((p) => ({ ...p, loading: false, error })),
     );
   };
-  useEffect(() => fetchPage(null), [JSON.stringify(filters), order]);
+  useEffect(() => fetchPage(null), [key]);
 
   const items = pages.items;
-  const exportUrl = ledgerUrl(filters.unit || undefined);
   return html`
-    <${PageTitle} actions=${html`<a class="button secondary" href=${exportUrl} download>${t('issues.export')}</a>`}>
-      ${t('issues.title')}
-    <//>
-    <${Filters} key=${JSON.stringify(params)} filters=${filters} order=${order} rules=${rules} />
     <${ErrorNote} error=${pages.error} retry=${() => fetchPage(pages.items.length ? pages.next : null)} />
     ${
       !pages.loading && !pages.error && items.length === 0
-        ? html`<p class="muted">${t('issues.none')}</p>`
-        : html`<${IssueTable} items=${items} />`
+        ? html`<p class="muted">${empty}</p>`
+        : html`<${IssueTable} items=${items} showActions=${showActions} />`
     }
     <div class="list-footer">
-      <span class="muted" role="status">${t('issues.count', { n: pages.items.length })}</span>
+      <span class="muted" role="status">${t('issues.count', { n: items.length })}</span>
       ${
         pages.loading
           ? html`<${Loading} />`
