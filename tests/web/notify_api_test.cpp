@@ -161,7 +161,11 @@ TEST_F(NotifyApi, AdminsSeeTheOutboxAndRetryAGivenUpMessage) {
   ASSERT_EQ(retried.status, 200u) << retried.body;
   EXPECT_EQ(retried.json().at("state"), "failed");
   EXPECT_EQ(retried.json().at("attempts"), 0);
-  EXPECT_EQ(as("admin").request("POST", retry).status, 409u);  // not given up now
+  // Only a given-up message is retried: a sent one answers 409 (the retried
+  // one may already be given up again by the sender, so it is no witness).
+  const std::string sent_retry =
+      "/api/v1/outbox/" + std::to_string(delivered.at(0).at("id").as_int64()) + "/retry";
+  EXPECT_EQ(as("admin").request("POST", sent_retry).status, 409u);
   EXPECT_EQ(as("admin").request("POST", "/api/v1/outbox/999/retry").status, 404u);
 }
 
