@@ -1,6 +1,9 @@
 // qingling: the command line. serve, rules check, user add, audit verify,
 // simulate, import, export, backup.
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 #include <string>
@@ -175,7 +178,21 @@ struct UserAddOptions {
 std::optional<std::string> password_from(const std::string& option) {
   if (option != "-") return option;
   std::string line;
-  if (!std::getline(std::cin, line)) return std::nullopt;
+  // At a terminal: ask, and do not show what is typed.
+  termios before{};
+  const bool terminal = isatty(STDIN_FILENO) != 0 && tcgetattr(STDIN_FILENO, &before) == 0;
+  if (terminal) {
+    termios quiet = before;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    std::cerr << "password: " << std::flush;
+  }
+  const bool read = static_cast<bool>(std::getline(std::cin, line));
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+    std::cerr << "\n";
+  }
+  if (!read) return std::nullopt;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
@@ -320,6 +337,8 @@ int main(int argc, char** argv) {
                         "the web page's folder (default: web/ui of the source tree built from)");
   serve_cmd->add_flag("--secure-cookies", serve_options.secure_cookies,
                       "mark session cookies Secure (when a TLS proxy fronts qingling)");
+  serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxy,
+                        "address of the reverse proxy in front; its X-Forwarded-For names clients");
   int session_hours = 12;
   serve_cmd->add_option("--session-hours", session_hours, "hours a page session lasts")
       ->check(CLI::Range(1, 24 * 30))

@@ -4,7 +4,6 @@
 #include <limits>
 #include <map>
 #include <mutex>
-#include <shared_mutex>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -14,6 +13,7 @@ namespace qingling::report {
 namespace {
 
 constexpr std::int32_t kNoDeadline = std::numeric_limits<std::int32_t>::min();
+constexpr std::size_t kBacklog = 4096;  // queued summaries taken in without waiting for a map
 
 std::int32_t day_number(Date d) { return static_cast<std::int32_t>(d.time_since_epoch().count()); }
 Date date_of(std::int32_t n) { return Date{std::chrono::days{n}}; }
@@ -85,18 +85,38 @@ std::vector<std::size_t> lay_out(const Slots& slots, const std::vector<std::stri
 }  // namespace
 
 struct BattleIndex::Impl {
-  mutable std::shared_mutex mutex;
+  // What the writer hands over waits here, under its own small lock, so the
+  // writer never waits for a map being drawn; a map takes it in first.
+  std::mutex pending_mutex;
+  std::vector<IssueSummary> pending_summaries;
+  std::vector<OpenChange> pending_changes;
+
+  // The rows, one map at a time.
+  std::mutex mutex;
   std::vector<std::string> codes{""};
   std::unordered_map<std::string, std::uint32_t> code_of{{"", 0}};
   std::vector<Row> rows;
   std::unordered_map<std::int64_t, std::uint32_t> row_of;
-  std::vector<Change> changes;
+  std::vector<Change> flow;  // open-count changes, by row
 
   std::uint32_t intern(const std::string& code) {
     auto [it, added] = code_of.try_emplace(code, static_cast<std::uint32_t>(codes.size()));
     if (added) codes.push_back(code);
     return it->second;
   }
+
+  void take_pending() {
+    std::vector<IssueSummary> summaries;
+    std::vector<OpenChange> opened;
+    {
+      std::lock_guard lock(pending_mutex);
+      summaries.swap(pending_summaries);
+      opened.swap(pending_changes);
+    }
+    add(summaries, opened);
+  }
+
+  void add(std::span<const IssueSummary> summaries, std::span<const OpenChange> opened);
 
   // The code number of `code` if any problem holds it.
   std::optional<std::uint32_t> find(const std::string& code) const {
@@ -110,14 +130,32 @@ BattleIndex::BattleIndex() : impl_(std::make_unique<Impl>()) {}
 BattleIndex::~BattleIndex() = default;
 
 std::size_t BattleIndex::size() const {
-  std::shared_lock lock(impl_->mutex);
+  std::lock_guard lock(impl_->mutex);
+  impl_->take_pending();
   return impl_->rows.size();
 }
 
 void BattleIndex::apply(std::span<const IssueSummary> summaries,
                         std::span<const OpenChange> changes) {
   Impl& m = *impl_;
-  std::unique_lock lock(m.mutex);
+  bool backlog = false;
+  {
+    std::lock_guard lock(m.pending_mutex);
+    m.pending_summaries.insert(m.pending_summaries.end(), summaries.begin(), summaries.end());
+    m.pending_changes.insert(m.pending_changes.end(), changes.begin(), changes.end());
+    backlog = m.pending_summaries.size() >= kBacklog;
+  }
+  // With nobody drawing maps the queue would only grow: take it in now,
+  // unless a map is being drawn (which takes it in anyway).
+  if (backlog) {
+    std::unique_lock rows(m.mutex, std::try_to_lock);
+    if (rows) m.take_pending();
+  }
+}
+
+void BattleIndex::Impl::add(std::span<const IssueSummary> summaries,
+                            std::span<const OpenChange> opened) {
+  Impl& m = *this;
   for (const IssueSummary& s : summaries) {
     Row row;
     row.id = s.id;
@@ -136,15 +174,15 @@ void BattleIndex::apply(std::span<const IssueSummary> summaries,
       m.rows[it->second] = row;
     }
   }
-  for (const OpenChange& c : changes) {
+  for (const OpenChange& c : opened) {
     auto it = m.row_of.find(c.issue_id);
     if (it == m.row_of.end()) continue;  // a change always comes with its problem
-    m.changes.push_back({it->second, day_number(c.day), c.delta});
+    m.flow.push_back({it->second, day_number(c.day), c.delta});
   }
 }
 
 BattleMap BattleIndex::map(const BattleInput& in) const {
-  const Impl& m = *impl_;
+  Impl& m = *impl_;
   if (in.units.find(in.unit) == nullptr) {
     throw std::invalid_argument("battle map: no unit '" + in.unit + "'");
   }
@@ -159,7 +197,8 @@ BattleMap BattleIndex::map(const BattleInput& in) const {
   map.today = today;
   map.as_of = in.now;
 
-  std::shared_lock lock(m.mutex);
+  std::lock_guard lock(m.mutex);
+  m.take_pending();
   const std::size_t n = m.codes.size();
 
   // Per code, once: inside the jurisdiction? which child row? which state?
@@ -273,7 +312,7 @@ BattleMap BattleIndex::map(const BattleInput& in) const {
 
   // The burn-down: open problems at the end of each day, from the first change.
   std::map<std::int32_t, int> by_day;
-  for (const Change& c : m.changes) {
+  for (const Change& c : m.flow) {
     if (counted[c.row] && c.day <= today_n) by_day[c.day] += c.delta;
   }
   if (!by_day.empty()) {

@@ -71,7 +71,8 @@ struct BattleMap {
 // Every problem's summary and open-count changes, kept in memory so that a
 // battle map of a million problems is one pass over compact rows and not a
 // trip through the database: loaded at start, then told of each commit.
-// Thread-safe: many readers at once, one writer between them.
+// Thread-safe. `apply` only queues (the writer never waits for a map being
+// drawn); maps are drawn one at a time and take in what is queued first.
 class BattleIndex {
  public:
   BattleIndex();
@@ -79,7 +80,8 @@ class BattleIndex {
   BattleIndex(const BattleIndex&) = delete;
   BattleIndex& operator=(const BattleIndex&) = delete;
 
-  // Adds or replaces problems (by id) and adds open-count changes.
+  // Adds or replaces problems (by id) and adds open-count changes: seen by
+  // every map drawn after it returns.
   void apply(std::span<const IssueSummary> summaries, std::span<const OpenChange> changes);
   std::size_t size() const;
 

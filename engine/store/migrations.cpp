@@ -184,6 +184,12 @@ CREATE TABLE open_changes (
 CREATE INDEX issues_deadline_order ON issues(COALESCE(deadline, '9999-12-31'), id);
 CREATE INDEX issues_updated ON issues(updated_at, id);
 )"},
+    {6, R"(
+-- Every column the battle map loads at start, so that the scan reads this
+-- index and not the rows with their bodies (a million rows: ~100 MB, not 6 GB).
+CREATE INDEX issues_summary
+  ON issues(unit, responsible_unit, lead_unit, category, state, deadline, level, cleared);
+)"},
 };
 
 }  // namespace

@@ -503,7 +503,7 @@ class SqliteWriteBackend final : public WriteBackend {
     }
     s.bind(23, after.cleared_at ? 1 : 0);
     s.exec();
-    written_.summaries.push_back(summary_of(after));
+    if (collecting_) written_.summaries.push_back(summary_of(after));
   }
 
   void record_open_change(const OpenChange& change) override {
@@ -513,19 +513,16 @@ class SqliteWriteBackend final : public WriteBackend {
     s.bind(2, format_date(change.day));
     s.bind(3, change.delta);
     s.exec();
-    written_.changes.push_back(change);
+    if (collecting_) written_.changes.push_back(change);
   }
+
+  void clear_open_changes() override { db_.exec("DELETE FROM open_changes"); }
+
+  void collect_written(bool on) override { collecting_ = on; }
 
   Written take_written() override {
     marks_.clear();
     return std::exchange(written_, {});
-  }
-
-  bool open_changes_missing() override {
-    return db_.execAndGet(
-                  "SELECT NOT EXISTS (SELECT 1 FROM open_changes) AND "
-                  "EXISTS (SELECT 1 FROM issues)")
-               .getInt() != 0;
   }
 
   std::optional<std::int64_t> issue_by_external_ref(const std::string& external_ref) override {
@@ -758,9 +755,11 @@ class SqliteWriteBackend final : public WriteBackend {
   }
 
   std::int64_t count_issues() override {
-    SQLite::Statement s(db_, "SELECT COUNT(*) FROM issues");
-    s.executeStep();
-    return s.getColumn(0).getInt64();
+    return db_.execAndGet("SELECT COUNT(*) FROM issues").getInt64();
+  }
+
+  bool has_issues() override {
+    return db_.execAndGet("SELECT EXISTS (SELECT 1 FROM issues)").getInt() != 0;
   }
 
   std::optional<Instant> take_earliest_written() override {
@@ -818,6 +817,7 @@ class SqliteWriteBackend final : public WriteBackend {
   std::unique_ptr<SQLite::Statement> upsert_issue_;
   std::unique_ptr<SQLite::Statement> insert_open_change_;
   std::optional<Instant> earliest_written_;
+  bool collecting_ = false;
   Written written_;
   std::vector<std::pair<std::size_t, std::size_t>> marks_;  // sizes of written_ at each savepoint
 };

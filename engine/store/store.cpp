@@ -28,14 +28,21 @@ std::string chain_hash(const LogEntry& e) {
 }
 
 bool fill_open_changes(WriteBackend& backend, ReadView& view, const std::string& root) {
-  if (!backend.open_changes_missing()) return false;
+  constexpr const char* kFilledKey = "open_changes_filled";
   backend.begin();
   try {
+    if (!backend.meta(kFilledKey).empty()) {
+      backend.rollback();
+      return false;
+    }
+    // Changes recorded since the upgrade (a command-line import before the
+    // first start) are recorded again with the rest.
+    backend.clear_open_changes();
     const Instant end_of_time = *parse_instant("9999-01-01T00:00:00Z");
     view.scan_histories(root, end_of_time, [&](std::vector<Event>&& history) {
       for (const OpenChange& change : open_changes(history)) backend.record_open_change(change);
     });
-    (void)backend.take_written();
+    backend.set_meta(kFilledKey, "1");
     backend.commit();
   } catch (...) {
     backend.rollback();

@@ -140,7 +140,7 @@ struct IssueQuery {
   bool overdue_only = false;
   std::optional<bool> cleared;  // optional: only cleared (true) or only not cleared (false)
   Date today;                   // campaign-local date, for `overdue_only`
-  std::string text;  // substring of title or description
+  std::string text;             // substring of title or description
   int limit = 50;
   IssueOrder order = IssueOrder::Newest;
   std::optional<IssueCursor> cursor;  // the page after this one (a next_cursor)
@@ -227,6 +227,10 @@ class WriteBackend {
   virtual std::optional<Instant> take_earliest_written() = 0;
   // A change of the open count (with the event that made it).
   virtual void record_open_change(const OpenChange& change) = 0;
+  virtual void clear_open_changes() = 0;
+  // With `on`, the backend keeps what it writes for take_written (the
+  // writer's listeners want it; a one-off command-line import does not).
+  virtual void collect_written(bool on) = 0;
   // The problems written and open-count changes recorded since the last
   // take, less those a rollback undid: what a commit made durable.
   struct Written {
@@ -234,9 +238,6 @@ class WriteBackend {
     std::vector<OpenChange> changes;
   };
   virtual Written take_written() = 0;
-  // Whether the open-count changes are missing while problems exist (a
-  // database from before they were kept).
-  virtual bool open_changes_missing() = 0;
   // Every problem whose deadline clock is not stopped, for re-indexing.
   virtual void scan_open_issues(const std::function<void(const Issue&)>& visit) = 0;
 
@@ -284,7 +285,8 @@ class WriteBackend {
   virtual std::optional<User> user_by_name(const std::string& name) = 0;
   virtual std::int64_t insert_user(const User& user, Instant at) = 0;
   virtual void insert_token(std::int64_t user_id, const std::string& token_hash, Instant at) = 0;
-  virtual std::int64_t count_issues() = 0;
+  virtual std::int64_t count_issues() = 0;  // a full count: slow on a large table
+  virtual bool has_issues() = 0;
 
   // The problem imported under `external_ref`, if any.
   virtual std::optional<std::int64_t> issue_by_external_ref(const std::string& external_ref) = 0;
@@ -326,7 +328,8 @@ void backup_sqlite(const std::filesystem::path& from, const std::filesystem::pat
 // API, "qlf_" for calendar feeds) and its hash.
 // Fills the open-count changes of a database from before they were kept,
 // from every problem's history under `root` (the tree's root): once, at
-// the first start after the upgrade. Returns whether it had to.
+// the first start after the upgrade (a flag in meta says it was done), all
+// of them again. Returns whether it had to.
 bool fill_open_changes(WriteBackend& backend, ReadView& view, const std::string& root);
 
 std::string new_token(std::string_view prefix = "qlt_");

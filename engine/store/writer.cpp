@@ -17,6 +17,7 @@ Writer::Writer(std::unique_ptr<WriteBackend> backend, const Clock& clock,
       options_(options),
       rules_(std::move(rules)),
       units_(std::make_shared<const UnitTree>(backend_->units())) {
+  backend_->collect_written(true);
   thread_ = std::thread([this] { run(); });
 }
 

@@ -448,6 +448,8 @@ TEST_F(ApiTest, ListsSortByIdDeadlineOrLastChangeAndPageInThatOrder) {
   EXPECT_EQ(walk(client, "/api/v1/issues?cleared=false&sort=deadline", 2), by_deadline);
   EXPECT_TRUE(walk(client, "/api/v1/issues?cleared=true", 2).empty());
   EXPECT_EQ(client.get("/api/v1/issues?cleared=maybe").status, 422u);
+  EXPECT_EQ(client.get("/api/v1/issues?sort=deadline&cursor=12").status, 422u)
+      << "an id order's cursor";
 
   auto bad = client.get("/api/v1/issues?sort=title");
   EXPECT_EQ(bad.status, 422u);

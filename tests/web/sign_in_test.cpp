@@ -3,7 +3,11 @@
 // their security headers; and the battle map the page draws.
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -122,6 +126,54 @@ TEST_F(SignInTest, WrongPasswordsAreCountedPerAccountAndPerAddress) {
     EXPECT_EQ(sign_in(client, "guess" + std::to_string(i), "x-x-x-x-x").status, 401u);
   }
   EXPECT_EQ(sign_in(client, "supervisor", kPassword).status, 429u);
+}
+
+TEST_F(SignInTest, AttemptsSentAtOnceCannotPassTheLimitTogether) {
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::map<unsigned, int> answers;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&] {
+      HttpClient client("127.0.0.1", app_->port());
+      const unsigned status = sign_in(client, "supervisor", "a wrong guess").status;
+      std::lock_guard lock(mutex);
+      ++answers[status];
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(answers[401], 5) << "judged: no more than the limit";
+  EXPECT_EQ(answers[401] + answers[429] + answers[503], 12);
+  HttpClient client("127.0.0.1", app_->port());
+  EXPECT_EQ(sign_in(client, "supervisor", kPassword).status, answers[401] == 5 ? 429u : 201u);
+}
+
+TEST_F(SignInTest, OnlyJsonSignsInAndNamesAreShort) {
+  HttpClient client("127.0.0.1", app_->port());
+  auto form = client.request("POST", "/api/v1/session",
+                             R"({"name":"inspector","password":"correct horse battery","x":"="})",
+                             {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(form.status, 415u) << form.body;
+  EXPECT_EQ(form.header("set-cookie"), "");
+  auto long_name = sign_in(client, std::string(65, 'a'), kPassword);
+  EXPECT_EQ(long_name.status, 422u);
+  EXPECT_EQ(long_name.json().at("errors").at(0).at("field").as_string(), "name");
+}
+
+class ProxiedSignInTest : public SignInTest {
+ protected:
+  void configure(web::AppOptions& options) override { options.trusted_proxy = "127.0.0.1"; }
+};
+
+TEST_F(ProxiedSignInTest, BehindTheTrustedProxyEachForwardedAddressHasItsOwnLimit) {
+  HttpClient client("127.0.0.1", app_->port());
+  const auto from = [&](const std::string& address, const std::string& name) {
+    return client.post_json("/api/v1/session", {{"name", name}, {"password", "wrong again"}},
+                            {{"X-Forwarded-For", "203.0.113.9, " + address}});
+  };
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(from("198.51.100.7", "n" + std::to_string(i)).status, 401u);
+  EXPECT_EQ(from("198.51.100.7", "another").status, 429u);
+  EXPECT_EQ(from("198.51.100.8", "another").status, 401u) << "a second client is not held back";
 }
 
 TEST_F(SignInTest, SessionsEndAfterTwelveHoursAndAtSignOut) {

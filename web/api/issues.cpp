@@ -161,7 +161,11 @@ net::awaitable<Response> list_issues(Services& s, Call& call) {
   }
   if (const std::string cursor = param("cursor"); !cursor.empty()) {
     q.cursor = parse_cursor(cursor);
-    if (!q.cursor) errors.push_back({"cursor", "expected the next_cursor of a previous page"});
+    // A cursor carries a sort key exactly when the order has one.
+    const bool keyed = q.order != store::IssueOrder::Newest && q.order != store::IssueOrder::Oldest;
+    if (!q.cursor || q.cursor->key.empty() == keyed) {
+      errors.push_back({"cursor", "expected the next_cursor of a previous page of this sort"});
+    }
   }
   if (!errors.empty()) {
     co_return problem(call.req, Rejection::invalid("Invalid query parameters.", std::move(errors)));

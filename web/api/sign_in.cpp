@@ -54,6 +54,14 @@ Response no_session(const Request& req) {
 }  // namespace
 
 net::awaitable<Response> sign_in(Services& s, Call& call) {
+  // JSON only: a form on another site cannot send it, so it cannot sign a
+  // visitor in to an account of its choosing.
+  const std::string_view type = call.req[http::field::content_type];
+  if (!type.starts_with("application/json")) {
+    co_return problem(call.req, http::status::unsupported_media_type,
+                      "/problems/unsupported-media-type", "Unsupported media type",
+                      "Send the name and password as application/json.");
+  }
   auto body = parse_json_object(call.req);
   if (body.error) co_return std::move(*body.error);
   std::vector<FieldError> errors;
@@ -67,13 +75,27 @@ net::awaitable<Response> sign_in(Services& s, Call& call) {
   };
   const std::string name = text("name");
   const std::string password = text("password");
+  if (name.size() > 64) errors.push_back({"name", "expected at most 64 characters"});
   if (!errors.empty()) {
     co_return problem(call.req,
                       Rejection::invalid("Give a name and a password.", std::move(errors)));
   }
   PageSessions& sessions = s.sessions;
   const Instant now = s.clock.now();
-  if (auto wait = sessions.limiter.wait(name, call.peer, now)) {
+  // The check below runs at most max_checking at once.
+  struct Slot {
+    std::atomic<int>& n;
+    ~Slot() { --n; }
+  };
+  if (++sessions.checking > sessions.max_checking) {
+    --sessions.checking;
+    Response res = problem(call.req, http::status::service_unavailable, "/problems/overloaded",
+                           "Busy", "Other sign-ins are being checked; retry in a moment.");
+    res.set(http::field::retry_after, "1");
+    co_return res;
+  }
+  Slot slot{sessions.checking};
+  if (auto wait = sessions.limiter.attempt(name, call.peer, now)) {
     co_return too_many(call.req, *wait);
   }
   // Argon2id takes a tenth of a second: never on an I/O thread.
@@ -87,12 +109,11 @@ net::awaitable<Response> sign_in(Services& s, Call& call) {
   };
   auto user = co_await s.readers.read(std::move(check));
   if (!user) {
-    sessions.limiter.failed(name, call.peer, now);
     co_return problem(call.req, Rejection{Rejection::Kind::Unauthenticated,
                                           "The name or the password is wrong.",
                                           {{"password", "the name or the password is wrong"}}});
   }
-  sessions.limiter.succeeded(name);
+  sessions.limiter.succeeded(name, call.peer);
 
   const std::string token = store::new_token("qls_");
   const std::string hash = store::token_hash(token);

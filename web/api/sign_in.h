@@ -3,6 +3,7 @@
 // Signing in to the web page: failed attempts counted per account and per
 // address, and the page sessions the server knows.
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -30,12 +31,14 @@ class SignInLimiter {
   SignInLimiter() : SignInLimiter(Limits{}) {}
   explicit SignInLimiter(Limits limits) : limits_(limits) {}
 
-  // How long to wait before the next attempt may be judged; nullopt: now.
-  std::optional<std::chrono::seconds> wait(const std::string& account, const std::string& address,
-                                           Instant now);
-  void failed(const std::string& account, const std::string& address, Instant now);
-  // A right password clears the account's failures (not the address's).
-  void succeeded(const std::string& account);
+  // Takes an attempt: nullopt when it may be judged now, and then it counts
+  // as a failure at once (so that attempts judged at the same time cannot
+  // all pass the limit); else how long to wait.
+  std::optional<std::chrono::seconds> attempt(const std::string& account,
+                                              const std::string& address, Instant now);
+  // The attempt had the right password: the account's failures are cleared
+  // and the address's count of this attempt taken back.
+  void succeeded(const std::string& account, const std::string& address);
 
  private:
   using Failures = std::unordered_map<std::string, std::deque<Instant>>;
@@ -54,6 +57,11 @@ struct PageSessions {
   std::chrono::seconds lifetime{12 * 3600};  // from sign-in; a working day and a half
   bool secure_cookies = false;               // behind TLS: the cookie is `Secure`
   SignInLimiter limiter;
+  // Passwords being checked at once (64 MiB and a tenth of a second each, on
+  // the reader pool): past the cap a sign-in answers 503 rather than queue
+  // in front of every read.
+  std::atomic<int> checking{0};
+  int max_checking = 2;
   ExpiringCache<store::Session> cache;
 };
 

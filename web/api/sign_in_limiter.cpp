@@ -41,24 +41,24 @@ std::optional<std::chrono::seconds> SignInLimiter::wait_in(Failures& failures,
   return std::max(std::chrono::seconds{1}, std::chrono::ceil<std::chrono::seconds>(free_at - now));
 }
 
-std::optional<std::chrono::seconds> SignInLimiter::wait(const std::string& account,
-                                                        const std::string& address, Instant now) {
+std::optional<std::chrono::seconds> SignInLimiter::attempt(const std::string& account,
+                                                           const std::string& address,
+                                                           Instant now) {
   std::lock_guard lock(mutex_);
   auto by_account = wait_in(accounts_, account, limits_.per_account, now);
   auto by_address = wait_in(addresses_, address, limits_.per_address, now);
   if (by_account && by_address) return std::max(*by_account, *by_address);
-  return by_account ? by_account : by_address;
-}
-
-void SignInLimiter::failed(const std::string& account, const std::string& address, Instant now) {
-  std::lock_guard lock(mutex_);
+  if (by_account || by_address) return by_account ? by_account : by_address;
   note(accounts_, account, now);
   note(addresses_, address, now);
+  return std::nullopt;
 }
 
-void SignInLimiter::succeeded(const std::string& account) {
+void SignInLimiter::succeeded(const std::string& account, const std::string& address) {
   std::lock_guard lock(mutex_);
   accounts_.erase(account);
+  auto it = addresses_.find(address);
+  if (it != addresses_.end() && !it->second.empty()) it->second.pop_back();
 }
 
 }  // namespace qingling::web

@@ -49,6 +49,19 @@ std::unique_ptr<mail::Transport> transport_for(const AppOptions& options) {
   return mail::smtp_transport(std::move(smtp));
 }
 
+// Who sent a request: the peer, or behind the trusted proxy the address the
+// proxy appended last to X-Forwarded-For (earlier entries are the client's
+// own say and prove nothing).
+std::string client_address(const Request& req, std::string peer, const std::string& proxy) {
+  if (proxy.empty() || peer != proxy) return peer;
+  const std::string_view forwarded = req["X-Forwarded-For"];
+  const std::size_t comma = forwarded.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  return last.empty() ? peer : std::string(last);
+}
+
 }  // namespace
 
 RulesRejected::RulesRejected(std::vector<rules::LoadError> errors)
@@ -89,12 +102,27 @@ struct App::Impl {
       auto view = db->open_reader();
       store::fill_open_changes(*backend, *view, root);
     }
+    // In slices, so that a million summaries never sit in memory as strings.
+    constexpr std::size_t kSlice = 10000;
     auto view = db->open_reader();
     std::vector<IssueSummary> summaries;
-    view->scan_summaries([&](IssueSummary&& s) { summaries.push_back(std::move(s)); });
+    view->scan_summaries([&](IssueSummary&& s) {
+      summaries.push_back(std::move(s));
+      if (summaries.size() == kSlice) {
+        battle.apply(summaries, {});
+        summaries.clear();
+      }
+    });
+    battle.apply(summaries, {});
     std::vector<OpenChange> changes;
-    view->scan_open_changes([&](const OpenChange& c) { changes.push_back(c); });
-    battle.apply(summaries, changes);
+    view->scan_open_changes([&](const OpenChange& c) {
+      changes.push_back(c);
+      if (changes.size() == kSlice) {
+        battle.apply({}, changes);
+        changes.clear();
+      }
+    });
+    battle.apply({}, changes);
   }
 
   void prepare() {
@@ -108,7 +136,7 @@ struct App::Impl {
       backend->begin();
       backend->append_log("pack_loaded", "system", now, rules->version,
                           "{\"campaign\":\"" + rules->campaign.code + "\"}");
-      bool empty = backend->count_issues() == 0;
+      const bool empty = !backend->has_issues();
       backend->commit();
       if (std::filesystem::exists(seed_dir)) {
         const rules::DemoSeed seed = rules::load_seed(seed_dir);
@@ -162,7 +190,8 @@ struct App::Impl {
     server = std::make_unique<HttpServer>(
         ioc,
         [this](Request req, std::string peer) {
-          return api->handle(std::move(req), std::move(peer));
+          std::string client = client_address(req, std::move(peer), options.trusted_proxy);
+          return api->handle(std::move(req), std::move(client));
         },
         [this](const Request& req) { return api->admit(req); }, options.limits);
   }

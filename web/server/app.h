@@ -42,6 +42,9 @@ struct AppOptions {
   // it); empty: the page of the source tree qingling was built from.
   std::filesystem::path ui_dir;
   bool secure_cookies = false;  // behind a TLS proxy: session cookies are `Secure`
+  // The address of a reverse proxy in front: its requests are counted (for
+  // the sign-in limits) by the last address of their X-Forwarded-For.
+  std::string trusted_proxy;
   std::chrono::seconds session_lifetime{12 * 3600};
 };
 

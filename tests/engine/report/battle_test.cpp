@@ -194,3 +194,25 @@ TEST(BattleIndex, ListsTheLongestOverdueUpToItsLimit) {
 
 }  // namespace
 }  // namespace qingling::report
+
+namespace qingling::report {
+namespace {
+
+TEST(BattleIndex, SummariesHandedOverInManySlicesAreAllCounted) {
+  const CampaignLog log;
+  BattleIndex index;
+  std::vector<IssueSummary> rows;
+  for (std::int64_t id = 1; id <= 10000; ++id) {
+    rows.push_back({id, "cc.c01", "", "", "A", "discovered", std::nullopt, Level::Green, false});
+    if (rows.size() == 100) {
+      index.apply(rows, {});
+      rows.clear();
+    }
+  }
+  EXPECT_EQ(index.size(), 10000u);
+  EXPECT_EQ(index.map({log.rules(), log.units(), "cc", log.at("2025-11-05", 10)}).headline.total,
+            10000);
+}
+
+}  // namespace
+}  // namespace qingling::report
