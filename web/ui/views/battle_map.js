@@ -6,9 +6,9 @@ import { t } from '../i18n.js';
 import { dateTime, number, percent } from '../format.js';
 import { href } from '../router.js';
 import { useLoad } from '../hooks.js';
-import { LevelBadge, Loaded, PageTitle, TableScroll } from '../components.js';
+import { LevelBadge, Loaded, PageTitle } from '../components.js';
 import { BurndownChart } from './burndown_chart.js';
-import { RankingTable } from './ranking_table.js';
+import { CategoryTable, RankingTable } from './tables.js';
 
 export function BattleMap({ params, lang }) {
   const unit = params.unit || '';
@@ -122,31 +122,8 @@ function UnitGrid({ children }) {
   `;
 }
 
-// The server answers `states` as [{state, label}] and each row's counts as
-// {state: count}, as the weekly report does.
 function Matrix({ unit, states, rows }) {
-  return html`<${TableScroll} label=${t('map.matrix')}>
-    <table class="numbers">
-      <thead>
-        <tr>
-          <th scope="col">${t('map.category')}</th>
-          ${states.map((s) => html`<th scope="col">${s.label}</th>`)}
-          <th scope="col">${t('map.total')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (row) => html`<tr>
-            <th scope="row">
-              <a href=${href('/issues', { category: row.category, unit })}>${row.label}</a>
-            </th>
-            ${states.map((s) => html`<td>${number(row.states[s.state] ?? 0)}</td>`)}
-            <td><strong>${number(row.total)}</strong></td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
-  <//>`;
+  return html`<${CategoryTable} states=${states} rows=${rows} label=${t('map.matrix')} unit=${unit} />`;
 }
 
 function Ranking({ children }) {

@@ -7,7 +7,7 @@ import { dateTime, number, percent, signed } from '../format.js';
 import { href, navigate } from '../router.js';
 import { useLoad } from '../hooks.js';
 import { LevelBadge, Loaded, PageTitle, TableScroll } from '../components.js';
-import { RankingTable } from './ranking_table.js';
+import { CategoryTable, RankingTable } from './tables.js';
 
 export function WeeklyReport({ params }) {
   const { week = '', unit = '' } = params;
@@ -124,26 +124,7 @@ function Totals({ report }) {
 function ByCategory({ report }) {
   return html`<section class="panel" aria-labelledby="category-heading">
     <h2 id="category-heading">${t('report.byCategory')}</h2>
-    <${TableScroll} label=${t('report.byCategory')}>
-      <table class="numbers">
-        <thead>
-          <tr>
-            <th scope="col">${t('map.category')}</th>
-            ${report.states.map((s) => html`<th scope="col">${s.label}</th>`)}
-            <th scope="col">${t('map.total')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${report.by_category.map(
-            (row) => html`<tr>
-              <th scope="row">${row.label}</th>
-              ${report.states.map((s) => html`<td>${number(row.states[s.state] ?? 0)}</td>`)}
-              <td><strong>${number(row.total)}</strong></td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    <//>
+    <${CategoryTable} states=${report.states} rows=${report.by_category} label=${t('report.byCategory')} />
   </section>`;
 }
 

@@ -1,11 +1,43 @@
-// The ranking of child units, as the battle map and the weekly report both
-// show it: rank (and, for a report, the change since last week), rate,
-// counts and the 流动红旗 / 黄牌 / 集体谈话 marks, all as the API gives them.
+// The tables the battle map and the weekly report both show, drawn from
+// the same API shapes: problems by category and state, and the ranking of
+// child units.
 import { html } from '../preact.js';
 import { t } from '../i18n.js';
 import { number, percent, signed } from '../format.js';
+import { href } from '../router.js';
 import { TableScroll } from '../components.js';
 
+// `states` as [{state, label}], each row's counts as {state: count}. With
+// `unit`, a category opens the list of that unit's problems of it.
+export function CategoryTable({ states, rows, label, unit }) {
+  return html`<${TableScroll} label=${label}>
+    <table class="numbers">
+      <thead>
+        <tr>
+          <th scope="col">${t('map.category')}</th>
+          ${states.map((s) => html`<th scope="col">${s.label}</th>`)}
+          <th scope="col">${t('map.total')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (row) => html`<tr>
+            <th scope="row">
+              ${unit === undefined
+                ? row.label
+                : html`<a href=${href('/issues', { category: row.category, unit })}>${row.label}</a>`}
+            </th>
+            ${states.map((s) => html`<td>${number(row.states[s.state] ?? 0)}</td>`)}
+            <td><strong>${number(row.total)}</strong></td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+  <//>`;
+}
+
+// Rank (and, for a report, the change since last week), rate, counts and
+// the 流动红旗 / 黄牌 / 集体谈话 marks.
 export function RankingTable({ rows, label, withChange = false }) {
   return html`<${TableScroll} label=${label}>
     <table class="numbers ranking">
