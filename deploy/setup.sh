@@ -11,18 +11,23 @@ build_packages=(
   googletest libgtest-dev libcurl4-openssl-dev python3-aiosmtpd
   libxlsxwriter-dev libzip-dev libexpat1-dev libmagic-dev
   python3-openpyxl python3-icalendar python3-jsonschema python3-yaml
+  prometheus-cpp-dev
 )
 tool_packages=(clang-format wrk python3 curl)
 # The browser tests: Debian's Chromium, driven by npm playwright-core, and a
 # font with Chinese glyphs for the screenshots.
 test_packages=(chromium fonts-wqy-microhei)
+# The checks CI runs beyond the tests: libFuzzer targets (clang with its
+# sanitizer runtimes) and clang-tidy.
+check_packages=(clang libclang-rt-14-dev llvm clang-tidy)
 
 want=("${build_packages[@]}")
 for option in "$@"; do
   case "$option" in
     --with-tools) want+=("${tool_packages[@]}") ;;
     --tests) want+=("${test_packages[@]}") ;;
-    *) echo "setup: unknown option $option (known: --with-tools, --tests)" >&2; exit 2 ;;
+    --checks) want+=("${check_packages[@]}") ;;
+    *) echo "setup: unknown option $option (known: --with-tools, --tests, --checks)" >&2; exit 2 ;;
   esac
 done
 
