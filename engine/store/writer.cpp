@@ -79,6 +79,11 @@ void Writer::on_issues_written(std::function<void(WriteBackend::Written&&)> list
   issues_listener_ = std::move(listener);
 }
 
+void Writer::on_batch(std::function<void(const BatchReport&)> listener) {
+  std::lock_guard lock(mutex_);
+  batch_listener_ = std::move(listener);
+}
+
 void Writer::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -91,6 +96,11 @@ void Writer::stop() {
 Writer::Stats Writer::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
+}
+
+std::size_t Writer::queue_depth() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
 }
 
 void Writer::run() {
@@ -122,6 +132,7 @@ void Writer::run_batch(std::deque<Pending>& batch) {
   std::vector<std::exception_ptr> failures(batch.size());
   std::vector<Result<Receipt>> results(batch.size(), placeholder());
   std::exception_ptr batch_failure;
+  BatchReport report{batch.size(), {}, false};
   try {
     backend_->begin();
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -136,7 +147,10 @@ void Writer::run_batch(std::deque<Pending>& batch) {
       }
       backend_->release_savepoint();
     }
+    const auto commit_start = std::chrono::steady_clock::now();
     backend_->commit();
+    report.commit_time = std::chrono::steady_clock::now() - commit_start;
+    report.committed = true;
   } catch (const std::exception&) {
     batch_failure = std::current_exception();
     try {
@@ -149,13 +163,16 @@ void Writer::run_batch(std::deque<Pending>& batch) {
   WriteBackend::Written written = backend_->take_written();
   std::function<void(Instant)> listener;
   std::function<void(WriteBackend::Written &&)> issues_listener;
+  std::function<void(const BatchReport&)> batch_listener;
   {
     std::lock_guard lock(mutex_);
     ++stats_.batches;
     stats_.commands += batch.size();
     listener = escalation_listener_;
     issues_listener = issues_listener_;
+    batch_listener = batch_listener_;
   }
+  if (batch_listener) batch_listener(report);
   if (earliest && listener && !batch_failure) listener(*earliest);
   if (issues_listener && !batch_failure && !written.summaries.empty()) {
     issues_listener(std::move(written));

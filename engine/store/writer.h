@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,6 +46,13 @@ class Writer {
     std::uint64_t commands = 0;
   };
 
+  // One transaction as it ended, for monitoring.
+  struct BatchReport {
+    std::size_t commands = 0;
+    std::chrono::nanoseconds commit_time{};  // the COMMIT alone (its fsyncs), on a steady clock
+    bool committed = false;                  // false: rolled back, every command failed
+  };
+
   // `clock` must outlive the writer. Loads the unit tree from the backend.
   Writer(std::unique_ptr<WriteBackend> backend, const Clock& clock,
          std::shared_ptr<const RuleSet> rules, Options options);
@@ -79,9 +87,15 @@ class Writer {
   // submitting anything; must not block for long.
   void on_issues_written(std::function<void(WriteBackend::Written&&)> listener);
 
+  // Called on the writer thread after each transaction, committed or not.
+  // Set before submitting anything; must not block.
+  void on_batch(std::function<void(const BatchReport&)> listener);
+
   // Finishes every queued command, then stops the thread. Idempotent.
   void stop();
   Stats stats() const;
+  // Commands waiting for the writer thread (not the batch it is running).
+  std::size_t queue_depth() const;
 
  private:
   struct Pending {
@@ -104,6 +118,7 @@ class Writer {
   Stats stats_;
   std::function<void(Instant)> escalation_listener_;
   std::function<void(WriteBackend::Written&&)> issues_listener_;
+  std::function<void(const BatchReport&)> batch_listener_;
   std::thread thread_;
 };
 
