@@ -33,6 +33,12 @@ Scheduler::Totals Scheduler::run_once() {
     ++totals.passes;
     totals.problems += step.pass.problems;
     totals.fired += step.pass.fired;
+    std::size_t raised = 0;
+    for (std::size_t level = 0; level < step.pass.raised_to.size(); ++level) {
+      fired_[1 + level].fetch_add(step.pass.raised_to[level], std::memory_order_relaxed);
+      raised += step.pass.raised_to[level];
+    }
+    fired_[0].fetch_add(step.pass.fired - raised, std::memory_order_relaxed);
     totals.messages += step.pass.messages;
     totals.next = step.next;
     if (!step.pass.more) {
@@ -80,6 +86,12 @@ void Scheduler::stop() {
 std::optional<Instant> Scheduler::caught_up_until() const {
   std::lock_guard lock(mutex_);
   return caught_up_;
+}
+
+std::array<std::uint64_t, 4> Scheduler::fired_by_level() const {
+  std::array<std::uint64_t, 4> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = fired_[i].load(std::memory_order_relaxed);
+  return out;
 }
 
 void Scheduler::loop() {

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -64,6 +67,11 @@ class Scheduler {
   // Everything due up to this moment has been fired (none before a first pass).
   std::optional<Instant> caught_up_until() const;
 
+  // Ladder steps fired (durably) since the scheduler was made, for
+  // monitoring: [0] the steps that raise no level (reminders), then by the
+  // Level a step raises to, [1 + Level].
+  std::array<std::uint64_t, 4> fired_by_level() const;
+
  private:
   void loop();
 
@@ -79,6 +87,7 @@ class Scheduler {
   bool woken_ = false;
   std::optional<Instant> timer_;  // when the thread means to wake
   std::optional<Instant> caught_up_;
+  std::array<std::atomic<std::uint64_t>, 4> fired_{};
   std::thread thread_;
 };
 

@@ -83,8 +83,24 @@ MailSender::Totals MailSender::run_once() {
       writer_.run_job([&](store::WriteBackend& backend, const store::WriteContext&) {
         backend.settle(message.id, delivery);
       });
+      switch (delivery.kind) {
+        case store::Delivery::Kind::Sent:
+          sent_.fetch_add(1, std::memory_order_relaxed);
+          break;
+        case store::Delivery::Kind::Retry:
+          retried_.fetch_add(1, std::memory_order_relaxed);
+          break;
+        case store::Delivery::Kind::GiveUp:
+          given_up_.fetch_add(1, std::memory_order_relaxed);
+          break;
+      }
     }
   }
+}
+
+MailSender::Counts MailSender::counts() const {
+  return {sent_.load(std::memory_order_relaxed), retried_.load(std::memory_order_relaxed),
+          given_up_.load(std::memory_order_relaxed)};
 }
 
 void MailSender::start() {

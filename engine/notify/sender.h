@@ -1,8 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -62,6 +64,14 @@ class MailSender {
   void stop();
   const mail::Transport& transport() const { return *transport_; }
 
+  // Outcomes recorded (durably) since the sender was made, for monitoring.
+  struct Counts {
+    std::uint64_t sent = 0;
+    std::uint64_t retried = 0;   // failed for now; tried again later
+    std::uint64_t given_up = 0;  // refused, or out of attempts
+  };
+  Counts counts() const;
+
  private:
   void loop();
   std::chrono::milliseconds backoff(int attempts) const;
@@ -76,6 +86,9 @@ class MailSender {
   std::condition_variable wake_;
   bool stopping_ = false;
   bool woken_ = false;
+  std::atomic<std::uint64_t> sent_{0};
+  std::atomic<std::uint64_t> retried_{0};
+  std::atomic<std::uint64_t> given_up_{0};
   std::thread thread_;
 };
 

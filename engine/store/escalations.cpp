@@ -65,6 +65,7 @@ Issue EscalationFirer::fire_due(Issue issue, const WriteContext& ctx, Escalation
     const Event event = escalation_event(issue, due, ctx.now, ctx.rules, addresses);
     issue = append_event(backend_, issue, event, ctx);
     ++pass.fired;
+    if (due.step->level) ++pass.raised_to[static_cast<std::size_t>(*due.step->level)];
   }
   return issue;
 }

@@ -4,6 +4,7 @@
 // are due, records each firing as an event and writes its messages to the
 // outbox, all in the same transaction.
 
+#include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -17,6 +18,9 @@ namespace qingling::store {
 struct EscalationPass {
   std::size_t problems = 0;  // problems looked at
   std::size_t fired = 0;     // steps fired (events written)
+  // Of those, the steps that raise the problem to each Level (by its value);
+  // the rest raise nothing (reminders).
+  std::array<std::size_t, 3> raised_to{};
   std::size_t messages = 0;  // outbox items written
   std::size_t letters = 0;   // count triggers fired (整改函)
   bool more = false;         // more were due than the limit: run again
