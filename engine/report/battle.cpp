@@ -97,7 +97,8 @@ struct BattleIndex::Impl {
   std::unordered_map<std::string, std::uint32_t> code_of{{"", 0}};
   std::vector<Row> rows;
   std::unordered_map<std::int64_t, std::uint32_t> row_of;
-  std::vector<Change> flow;  // open-count changes, by row
+  std::vector<Change> flow;           // open-count changes, by row
+  std::vector<std::size_t> in_state;  // problems per state, by code number
 
   std::uint32_t intern(const std::string& code) {
     auto [it, added] = code_of.try_emplace(code, static_cast<std::uint32_t>(codes.size()));
@@ -135,6 +136,16 @@ std::size_t BattleIndex::size() const {
   return impl_->rows.size();
 }
 
+std::vector<std::pair<std::string, std::size_t>> BattleIndex::count_by_state() const {
+  std::lock_guard lock(impl_->mutex);
+  impl_->take_pending();
+  std::vector<std::pair<std::string, std::size_t>> out;
+  for (std::size_t code = 0; code < impl_->in_state.size(); ++code) {
+    if (impl_->in_state[code] > 0) out.emplace_back(impl_->codes[code], impl_->in_state[code]);
+  }
+  return out;
+}
+
 void BattleIndex::apply(std::span<const IssueSummary> summaries,
                         std::span<const OpenChange> changes) {
   Impl& m = *impl_;
@@ -168,9 +179,12 @@ void BattleIndex::Impl::add(std::span<const IssueSummary> summaries,
     row.level = s.level;
     row.cleared = s.cleared;
     auto [it, added] = m.row_of.try_emplace(s.id, static_cast<std::uint32_t>(m.rows.size()));
+    if (m.in_state.size() <= row.state) m.in_state.resize(row.state + 1);
+    ++m.in_state[row.state];
     if (added) {
       m.rows.push_back(row);
     } else {
+      --m.in_state[m.rows[it->second].state];
       m.rows[it->second] = row;
     }
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/issue.h"
@@ -84,6 +85,9 @@ class BattleIndex {
   // every map drawn after it returns.
   void apply(std::span<const IssueSummary> summaries, std::span<const OpenChange> changes);
   std::size_t size() const;
+  // How many problems stand in each state code (states no problem holds
+  // are left out), kept as rows come in: a glance, not a pass over them.
+  std::vector<std::pair<std::string, std::size_t>> count_by_state() const;
 
   // The battle map of `input.unit`'s jurisdiction. Overdue items come
   // without titles (the caller looks up the few it lists).
