@@ -361,6 +361,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--clock", sandbox_start,
                         "sandbox start, ISO date-time (2026-12-01T08:00:00+08:00)");
   serve_cmd->add_option("--speed", sandbox_speed, "sandbox: simulated seconds per real second");
+  serve_cmd
+      ->add_option("--log-format", serve_options.log_format,
+                   "text (the default), or json: one JSON object per line, and a line per "
+                   "request")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, web::LogFormat>{
+          {"text", web::LogFormat::Text}, {"json", web::LogFormat::Json}}));
+  serve_cmd->add_option("--metrics-token", serve_options.metrics_token,
+                        "let clients off this host read /metrics with Authorization: Bearer "
+                        "<token> (loopback clients need none)");
 
   std::string check_dir;
   auto* rules_cmd = cli.add_subcommand("rules", "rule packs");

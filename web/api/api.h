@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/time.h"
@@ -32,6 +33,11 @@ struct Services {
   const StaticFiles& assets;                  // the web page
   const report::BattleIndex& battle;          // every problem in brief, for the battle map
   std::function<void()> outbox_changed = {};  // wakes the mail sender
+  // GET /metrics: the Prometheus text (called on a reader thread; empty: the
+  // route answers 404), served to loopback clients and to requests bearing
+  // `metrics_token` when one is set.
+  std::function<std::string()> metrics = {};
+  std::string metrics_token = {};
 };
 
 // The page session a request's cookie names.
@@ -57,6 +63,14 @@ struct RouteInfo {
   std::string pattern;
 };
 std::vector<RouteInfo> route_table();
+
+// The route a request falls under, as a label for metrics and logs: the
+// pattern of the route table its path matches (whatever its method), "/" and
+// "/assets/{path}" for the page, else "unmatched"; never the raw path. The
+// view is of static storage.
+std::string_view route_label(const Request& req);
+// Every label route_label may answer.
+std::vector<std::string_view> route_labels();
 
 // The HTTP API v1: a route table (web/api/routes.cpp) and its handlers.
 class Api {

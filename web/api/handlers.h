@@ -41,5 +41,6 @@ net::awaitable<Response> weekly_report(Services& s, Call& call);
 net::awaitable<Response> serve_openapi(Services& s, Call& call);
 net::awaitable<Response> healthz(Services& s, Call& call);
 net::awaitable<Response> readyz(Services& s, Call& call);
+net::awaitable<Response> serve_metrics(Services& s, Call& call);
 
 }  // namespace qingling::web

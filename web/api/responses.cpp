@@ -1,10 +1,11 @@
 #include "web/api/responses.h"
 
-#include <atomic>
 #include <cctype>
-#include <iostream>
 
 #include <boost/json/serialize.hpp>
+
+#include "web/server/log.h"
+#include "web/server/request_observer.h"
 
 namespace qingling::web {
 namespace json = boost::json;
@@ -70,10 +71,15 @@ Response problem(const Request& req, const Rejection& r) {
 }
 
 Response internal_error(const Request& req, std::string_view what) {
-  static std::atomic<std::uint64_t> next_id{1};
-  const std::string id = "req-" + std::to_string(next_id++);
-  std::cerr << "error " << id << " on " << req.method_string() << " " << req.target() << ": "
-            << what << "\n";
+  // The id the request observer gave the request, so the log line, the
+  // response header and the detail all quote the same one.
+  std::string id(req["X-Request-Id"]);
+  if (id.empty()) id = request_id_for("");
+  log("error", "request failed",
+      {{"request_id", id},
+       {"method", req.method_string()},
+       {"target", req.target()},
+       {"error", what}});
   return problem(req, http::status::internal_server_error, "/problems/internal", "Internal error",
                  "The server failed to answer; quote " + id + " to the administrator.");
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <exception>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,7 @@ const Route kRoutes[] = {
     {http::verb::get, "/api/v1/openapi.yaml", serve_openapi, false},
     {http::verb::get, "/healthz", healthz, false},
     {http::verb::get, "/readyz", readyz, false},
+    {http::verb::get, "/metrics", serve_metrics, false},
 };
 
 std::vector<std::string_view> segments(std::string_view path) {
@@ -220,6 +222,42 @@ std::optional<Response> static_answer(const StaticFiles& files, const Request& r
 }
 
 }  // namespace
+
+std::string_view route_label(const Request& req) {
+  std::string_view target = req.target();
+  target = target.substr(0, target.find('?'));
+  if (target == "/") return "/";
+  if (target.starts_with("/assets/")) return "/assets/{path}";
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return "unmatched";
+  // Every request asks: the patterns are cut into segments once.
+  static const std::vector<std::vector<std::string_view>> kPatterns = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const Route& route : kRoutes) out.push_back(segments(route.pattern));
+    return out;
+  }();
+  std::vector<std::string_view> parts;
+  for (auto seg : url->encoded_segments()) parts.emplace_back(seg.data(), seg.size());
+  for (std::size_t r = 0; r < kPatterns.size(); ++r) {
+    const auto& want = kPatterns[r];
+    if (want.size() != parts.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < want.size() && same; ++i) {
+      const bool capture = want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}';
+      same = capture ? !parts[i].empty() : want[i] == parts[i];
+    }
+    if (same) return kRoutes[r].pattern;
+  }
+  return "unmatched";
+}
+
+std::vector<std::string_view> route_labels() {
+  std::vector<std::string_view> out{"/", "/assets/{path}", "unmatched"};
+  for (const Route& r : kRoutes) {
+    if (std::find(out.begin(), out.end(), r.pattern) == out.end()) out.push_back(r.pattern);
+  }
+  return out;
+}
 
 std::vector<RouteInfo> route_table() {
   std::vector<RouteInfo> out;

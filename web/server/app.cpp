@@ -1,6 +1,5 @@
 #include "web/server/app.h"
 
-#include <iostream>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -11,12 +10,16 @@
 #include "engine/notify/sender.h"
 #include "engine/notify/weekly.h"
 #include "engine/store/accounts.h"
+#include "engine/store/outbox_backlog.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
 #include "rules/loader/seed_loader.h"
 #include "web/api/api.h"
 #include "web/server/http_server.h"
+#include "web/server/log.h"
+#include "web/server/metrics.h"
 #include "web/server/reader_pool.h"
+#include "web/server/request_observer.h"
 
 namespace qingling::web {
 namespace {
@@ -84,13 +87,38 @@ struct App::Impl {
   report::BattleIndex battle;
   net::io_context ioc;
   std::unique_ptr<Api> api;
+  store::OutboxCounter outbox_counter;
+  Metrics metrics;
+  std::unique_ptr<RequestObserver> observer;
   std::unique_ptr<HttpServer> server;
   std::vector<std::thread> threads;
   std::vector<demo::DemoToken> tokens;
   bool stopped = false;
 
   explicit Impl(AppOptions o)
-      : options(std::move(o)), clock(options.clock != nullptr ? *options.clock : system_clock) {}
+      : options(std::move(o)),
+        clock(options.clock != nullptr ? *options.clock : system_clock),
+        outbox_counter(options.data_dir / "qingling.db"),
+        metrics(route_labels(), metric_sources()) {
+    configure_log(options.log_format, options.log_sink);
+  }
+
+  // What /metrics reads at each scrape; the parts exist by then.
+  MetricSources metric_sources() {
+    MetricSources m;
+    m.writer_queue_depth = [this] { return writer->queue_depth(); };
+    m.reader_queue_depth = [this] { return readers->queue_depth(); };
+    m.problems_by_state = [this] { return battle.count_by_state(); };
+    m.outbox_backlog = [this] { return outbox_counter.count(); };
+    if (options.notify) {
+      m.mail = [this] {
+        const auto c = sender->counts();
+        return MailCounts{c.sent, c.retried, c.given_up};
+      };
+      m.escalations_fired = [this] { return scheduler->fired_by_level(); };
+    }
+    return m;
+  }
 
   std::string units_root() const { return writer->units()->root(); }
 
@@ -160,6 +188,9 @@ struct App::Impl {
         campaign.campaign.code + ".qingling",
         campaign.zone};
     writer = std::make_unique<store::Writer>(db->open_writer(), clock, std::move(rules));
+    writer->on_batch([this](const store::Writer::BatchReport& b) {
+      metrics.observe_batch(b.commands, b.commit_time, b.committed);
+    });
     if (options.notify) {
       scheduler = std::make_unique<notify::Scheduler>(*writer, clock);
       writer->on_escalation_written([this](Instant at) { scheduler->wake_for(at); });
@@ -186,12 +217,19 @@ struct App::Impl {
     services.outbox_changed = [this] {
       if (sender) sender->wake();
     };
+    services.metrics = [this] { return metrics.scrape(); };
+    services.metrics_token = options.metrics_token;
     api = std::make_unique<Api>(std::move(services));
+    observer = std::make_unique<RequestObserver>(
+        [this](Request req, std::string client) {
+          return api->handle(std::move(req), std::move(client));
+        },
+        metrics, route_label);
     server = std::make_unique<HttpServer>(
         ioc,
         [this](Request req, std::string peer) {
           std::string client = client_address(req, std::move(peer), options.trusted_proxy);
-          return api->handle(std::move(req), std::move(client));
+          return observer->handle(std::move(req), std::move(client));
         },
         [this](const Request& req) { return api->admit(req); }, options.limits);
   }
@@ -201,7 +239,11 @@ App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options)))
   impl_->prepare();
 }
 
-App::~App() { stop(); }
+App::~App() {
+  stop();
+  // The sink may not outlive the App that was given it.
+  if (impl_->options.log_sink) configure_log(LogFormat::Text);
+}
 
 void App::start() {
   impl_->server->listen(impl_->options.address, impl_->options.port);
@@ -275,16 +317,18 @@ void App::run_until_signalled() {
         if (ec) return;
         if (signo == SIGHUP) {
           const auto errors = reload_rules();
+          const std::string version = impl_->writer->rules()->version;
           if (errors.empty()) {
-            std::cerr << "rules reloaded: " << impl_->writer->rules()->version << "\n";
+            log("info", "rules reloaded", {{"rules", version}});
           } else {
-            std::cerr << "rules NOT reloaded; keeping " << impl_->writer->rules()->version << ":\n";
-            for (const auto& e : errors) std::cerr << "  " << e.to_string() << "\n";
+            for (const auto& e : errors) {
+              log("error", "rules NOT reloaded", {{"rules", version}, {"error", e.to_string()}});
+            }
           }
           signals.async_wait(on_signal);
           return;
         }
-        std::cerr << "stopping\n";
+        log("info", "stopping");
       };
   signals.async_wait(on_signal);
   signals_ioc.run();

@@ -3,14 +3,17 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/time.h"
 #include "rules/loader/pack_loader.h"
 #include "web/demo/demo_data.h"
 #include "web/server/http_server.h"
+#include "web/server/log.h"
 
 namespace qingling::web {
 
@@ -46,6 +49,14 @@ struct AppOptions {
   // the sign-in limits) by the last address of their X-Forwarded-For.
   std::string trusted_proxy;
   std::chrono::seconds session_lifetime{12 * 3600};
+  // Text, or one JSON object per line, with a line per request (see
+  // web/server/log.h); the log is process-wide and `log_sink` (empty:
+  // standard error) receives each line.
+  LogFormat log_format = LogFormat::Text;
+  std::function<void(std::string_view line)> log_sink;
+  // GET /metrics answers loopback clients, and others that send
+  // `Authorization: Bearer <metrics_token>` when it is set.
+  std::string metrics_token;
 };
 
 // The rule pack did not pass its checks; `errors` says where and why.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -47,7 +48,9 @@ class ReaderPool {
     return net::async_initiate<decltype(net::use_awaitable), void(std::exception_ptr, T)>(
         [this](auto handler, F work) {
           auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          net::post(pool_, [shared, work = std::move(work)]() mutable {
+          queued_.fetch_add(1, std::memory_order_relaxed);
+          net::post(pool_, [this, shared, work = std::move(work)]() mutable {
+            queued_.fetch_sub(1, std::memory_order_relaxed);
             std::exception_ptr failure;
             T result{};
             try {
@@ -65,6 +68,9 @@ class ReaderPool {
   }
 
   void stop() { pool_.join(); }
+
+  // Work posted and not yet started by a pool thread.
+  std::size_t queue_depth() const { return queued_.load(std::memory_order_relaxed); }
 
  private:
   struct Lease {
@@ -88,6 +94,7 @@ class ReaderPool {
   net::thread_pool pool_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<store::ReadView>> free_;
+  std::atomic<std::size_t> queued_{0};
 };
 
 }  // namespace qingling::web
