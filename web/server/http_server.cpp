@@ -1,12 +1,17 @@
 #include "web/server/http_server.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <iostream>
+#include <list>
+#include <mutex>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -20,6 +25,17 @@ namespace qingling::web {
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
+// One accepted connection. While it waits for a request's header it is in
+// State::waiting (oldest first), from where a new connection at the limit
+// may close it.
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  std::list<std::weak_ptr<Connection>>::iterator place;  // valid while `waiting`
+  bool waiting = false;                                  // under State::waiting_mutex
+  bool evicted = false;                                  // under State::waiting_mutex
+};
+
 struct HttpServer::State {
   net::io_context& ioc;
   Handler handler;
@@ -29,16 +45,84 @@ struct HttpServer::State {
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> body_bytes{0};  // reserved by bodies being read
   std::atomic<bool> stopping{false};
+  std::size_t max_connections = 0;  // limits.max_connections, held below the open-file limit
+  std::mutex waiting_mutex;
+  std::list<std::weak_ptr<Connection>> waiting;
 
   State(net::io_context& io, Handler h, Admit a, ServerLimits l)
       : ioc(io),
         handler(std::move(h)),
         admit(std::move(a)),
         limits(l),
-        acceptor(net::make_strand(io)) {}
+        acceptor(net::make_strand(io)),
+        max_connections(l.max_connections) {}
 };
 
 namespace {
+
+void begin_waiting(HttpServer::State& s, const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(s.waiting_mutex);
+  c->place = s.waiting.insert(s.waiting.end(), c);
+  c->waiting = true;
+}
+
+// False when the connection was chosen to make room for a new one: it is
+// being closed, and a request that came meanwhile is dropped with it.
+bool end_waiting(HttpServer::State& s, const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(s.waiting_mutex);
+  if (c->waiting) s.waiting.erase(c->place);
+  c->waiting = false;
+  return !c->evicted;
+}
+
+// Closes the connection that has waited longest for a request; false when
+// none waits.
+bool evict_oldest_waiting(HttpServer::State& s) {
+  std::shared_ptr<Connection> victim;
+  {
+    std::lock_guard lock(s.waiting_mutex);
+    while (!victim && !s.waiting.empty()) {
+      victim = s.waiting.front().lock();
+      s.waiting.pop_front();
+      if (victim) {
+        victim->waiting = false;
+        victim->evicted = true;
+      }
+    }
+  }
+  if (!victim) return false;
+  // On its strand, where its read is pending: the read ends aborted.
+  net::post(victim->stream.get_executor(), [victim] {
+    beast::error_code ignored;
+    victim->stream.socket().close(ignored);
+  });
+  return true;
+}
+
+// Descriptors kept for everything but client connections: the database and
+// its journal, evidence files, SMTP, the listener.
+constexpr std::size_t kReservedDescriptors = 256;
+
+// Raises the soft open-file limit toward what `wanted` connections need;
+// returns how many connections it allows.
+std::size_t fit_descriptor_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  const rlim_t needed = static_cast<rlim_t>(wanted + kReservedDescriptors);
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? needed : std::min(needed, limit.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= needed) return wanted;
+  const std::size_t allowed = limit.rlim_cur > 2 * kReservedDescriptors
+                                  ? static_cast<std::size_t>(limit.rlim_cur) - kReservedDescriptors
+                                  : static_cast<std::size_t>(limit.rlim_cur) / 2;
+  std::cerr << "warning: the open-file limit is " << limit.rlim_cur << " (hard " << limit.rlim_max
+            << "); serving at most " << allowed << " connections instead of " << wanted
+            << " (raise it, e.g. LimitNOFILE= in the systemd unit)\n";
+  return allowed;
+}
 
 // A share of the server-wide body budget, held while one body is read and
 // handled.
@@ -92,8 +176,9 @@ net::awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
   co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
 }
 
-net::awaitable<void> serve_connection(beast::tcp_stream stream,
+net::awaitable<void> serve_connection(std::shared_ptr<Connection> connection,
                                       std::shared_ptr<HttpServer::State> s) {
+  beast::tcp_stream& stream = connection->stream;
   beast::flat_buffer buffer;
   boost::system::error_code peer_ec;
   const std::string peer = stream.socket().remote_endpoint(peer_ec).address().to_string();
@@ -103,9 +188,12 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
     // The route's own limit is applied once the header is known; until then
     // only the largest any route takes.
     parser.body_limit(s->limits.max_body_bytes);
+    // One deadline for the whole header, however slowly its bytes come.
     stream.expires_after(s->limits.idle_timeout);
+    begin_waiting(*s, connection);
     auto [ec, n] =
         co_await http::async_read_header(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    if (!end_waiting(*s, connection)) co_return;  // closed to make room
     if (ec) {
       if (ec == http::error::header_limit) {
         co_await write_error(stream, http::status::request_header_fields_too_large,
@@ -147,12 +235,27 @@ net::awaitable<void> serve_connection(beast::tcp_stream stream,
       auto [cec, cn] = co_await http::async_write(stream, go_on, net::as_tuple(net::use_awaitable));
       if (cec) break;
     }
-    // The idle timeout runs between chunks, so a slow phone upload may take
-    // as long as it keeps sending.
-    while (!ec && !parser.is_done()) {
+    // The idle timeout runs between pieces, so a slow phone upload may take
+    // as long as it keeps sending at the least rate.
+    const auto body_start = std::chrono::steady_clock::now();
+    std::size_t received = 0;
+    bool too_slow = false;
+    while (!ec && !parser.is_done() && !too_slow) {
       stream.expires_after(s->limits.idle_timeout);
       std::tie(ec, n) =
           co_await http::async_read_some(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+      received += n;
+      const auto elapsed = std::chrono::steady_clock::now() - body_start;
+      too_slow =
+          elapsed > s->limits.idle_timeout &&
+          received < s->limits.min_body_rate *
+                         static_cast<std::size_t>(
+                             std::chrono::duration_cast<std::chrono::seconds>(elapsed).count());
+    }
+    if (too_slow) {
+      co_await write_error(stream, http::status::request_timeout,
+                           "The request body arrives too slowly.");
+      break;
     }
     if (ec) {
       if (ec == http::error::body_limit) {
@@ -197,17 +300,22 @@ net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> s) {
                                                           net::as_tuple(net::use_awaitable));
     if (ec == net::error::operation_aborted || s->stopping.load()) co_return;
     if (ec) {
-      // Out of descriptors and the like: the listener keeps going.
+      // Out of descriptors and the like: the listener keeps going, after a
+      // pause, so that a failing accept does not spin.
+      net::steady_timer pause(s->acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    if (s->connections.load() >= s->limits.max_connections) {
+    // At the limit, a client that sends a request now goes before one that
+    // only holds a connection open.
+    if (s->connections.load() >= s->max_connections && !evict_oldest_waiting(*s)) {
       beast::error_code ignored;
       socket.close(ignored);
       continue;
     }
     ++s->connections;
     auto executor = socket.get_executor();
-    net::co_spawn(executor, serve_connection(beast::tcp_stream(std::move(socket)), s),
+    net::co_spawn(executor, serve_connection(std::make_shared<Connection>(std::move(socket)), s),
                   [s](std::exception_ptr e) {
                     --s->connections;
                     if (e) {
@@ -229,6 +337,7 @@ HttpServer::HttpServer(net::io_context& ioc, Handler handler, Admit admit, Serve
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::listen(const std::string& address, std::uint16_t port) {
+  state_->max_connections = fit_descriptor_limit(state_->limits.max_connections);
   const tcp::endpoint endpoint{net::ip::make_address(address), port};
   state_->acceptor.open(endpoint.protocol());
   state_->acceptor.set_option(net::socket_base::reuse_address(true));

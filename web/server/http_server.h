@@ -22,7 +22,16 @@ struct ServerLimits {
   // Request bodies being read at once, over all connections; a request
   // that would pass it is answered 503 before its body is read.
   std::size_t body_budget = 256 * 1024 * 1024;
-  std::chrono::seconds idle_timeout{30};  // between requests, and between chunks of one
+  // A request's header must arrive whole within it; and it bounds the wait
+  // between requests and between pieces of a body.
+  std::chrono::seconds idle_timeout{30};
+  // Once a body has taken longer than idle_timeout, it must have come at
+  // this average rate (bytes a second) or it is cut off with 408: a client
+  // trickling a byte at a time cannot hold a connection forever.
+  std::size_t min_body_rate = 1024;
+  // At this many open connections a new one closes the connection that has
+  // waited longest for its next request; with none waiting it is refused.
+  // Also held below the process's open-file limit (see HttpServer::listen).
   std::size_t max_connections = 10000;
 };
 
@@ -49,6 +58,9 @@ class HttpServer {
 
   // Binds and starts accepting. Throws boost::system::system_error when the
   // address cannot be bound. Port 0 picks a free port: see `port()`.
+  // Raises the process's soft open-file limit to its hard limit when the
+  // connections allowed need more; when even that is short, serves fewer
+  // connections and says so on stderr.
   void listen(const std::string& address, std::uint16_t port);
   std::uint16_t port() const;
   // Stops accepting; connections finish their current request.
