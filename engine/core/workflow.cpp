@@ -124,7 +124,9 @@ Result<Event> decide_action(const Issue& issue, const ActionRequest& request, co
   }
 
   std::vector<FieldError> errors;
-  for (const auto& [name, value] : request.fields) {
+  // A named pair, not a structured binding: clang before 16 cannot capture those.
+  for (const auto& given : request.fields) {
+    const std::string& name = given.first;
     const bool declared = std::any_of(action->fields.begin(), action->fields.end(),
                                       [&](const FieldSpec& f) { return f.name == name; });
     if (!declared)
