@@ -1,6 +1,10 @@
 #include "engine/store/writer.h"
 
 #include <future>
+#include <system_error>
+
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
 
 namespace qingling::store {
 namespace {
@@ -9,6 +13,34 @@ namespace {
 Result<Receipt> placeholder() { return Rejection{Rejection::Kind::Invalid, "not decided"}; }
 
 }  // namespace
+
+StorageFault storage_fault_of(std::exception_ptr error) {
+  if (!error) return StorageFault::none;
+  try {
+    std::rethrow_exception(error);
+  } catch (const SQLite::Exception& e) {
+    switch (e.getErrorCode() & 0xff) {
+      case SQLITE_FULL:
+        return StorageFault::full;
+      case SQLITE_READONLY:
+        return StorageFault::read_only;
+      case SQLITE_IOERR:
+      case SQLITE_CANTOPEN:
+        return StorageFault::io;
+      default:
+        return StorageFault::none;
+    }
+  } catch (const std::system_error& e) {
+    if (e.code() == std::errc::no_space_on_device || e.code() == std::errc::file_too_large) {
+      return StorageFault::full;
+    }
+    if (e.code() == std::errc::read_only_file_system) return StorageFault::read_only;
+    if (e.code() == std::errc::io_error) return StorageFault::io;
+    return StorageFault::none;
+  } catch (...) {
+    return StorageFault::none;
+  }
+}
 
 Writer::Writer(std::unique_ptr<WriteBackend> backend, const Clock& clock,
                std::shared_ptr<const RuleSet> rules, Options options)
@@ -98,6 +130,11 @@ Writer::Stats Writer::stats() const {
   return stats_;
 }
 
+StorageFault Writer::storage_fault() const {
+  std::lock_guard lock(mutex_);
+  return storage_fault_;
+}
+
 std::size_t Writer::queue_depth() const {
   std::lock_guard lock(mutex_);
   return queue_.size();
@@ -168,6 +205,12 @@ void Writer::run_batch(std::deque<Pending>& batch) {
     std::lock_guard lock(mutex_);
     ++stats_.batches;
     stats_.commands += batch.size();
+    // A command that failed alone on the storage (a page it could not
+    // allocate) counts as much as a failed commit.
+    storage_fault_ = storage_fault_of(batch_failure);
+    for (std::size_t i = 0; i < batch.size() && storage_fault_ == StorageFault::none; ++i) {
+      storage_fault_ = storage_fault_of(failures[i]);
+    }
     listener = escalation_listener_;
     issues_listener = issues_listener_;
     batch_listener = batch_listener_;

@@ -25,6 +25,17 @@ class Overloaded : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What the storage under the database did when a transaction failed.
+enum class StorageFault {
+  none,
+  full,       // the disk is full (SQLITE_FULL, ENOSPC)
+  read_only,  // the file or its file system cannot be written (SQLITE_READONLY, EROFS)
+  io,         // the disk failed to read or write (SQLITE_IOERR, EIO)
+};
+
+// The fault behind `error`, when the storage is to blame; none otherwise.
+StorageFault storage_fault_of(std::exception_ptr error);
+
 // The single writer: one thread owns the write connection and applies
 // commands in batches, one IMMEDIATE transaction per batch and a savepoint
 // per command (group commit). Nobody hears "done" before the batch is
@@ -96,6 +107,9 @@ class Writer {
   Stats stats() const;
   // Commands waiting for the writer thread (not the batch it is running).
   std::size_t queue_depth() const;
+  // The storage's fault when the last transaction, or a command in it,
+  // failed on the storage; none after one that did not. Thread-safe.
+  StorageFault storage_fault() const;
 
  private:
   struct Pending {
@@ -116,6 +130,7 @@ class Writer {
   std::shared_ptr<const RuleSet> rules_;
   std::shared_ptr<const UnitTree> units_;
   Stats stats_;
+  StorageFault storage_fault_ = StorageFault::none;
   std::function<void(Instant)> escalation_listener_;
   std::function<void(WriteBackend::Written&&)> issues_listener_;
   std::function<void(const BatchReport&)> batch_listener_;

@@ -1,5 +1,10 @@
 #include "web/server/app.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +20,7 @@
 #include "engine/store/writer.h"
 #include "rules/loader/seed_loader.h"
 #include "web/api/api.h"
+#include "web/api/responses.h"
 #include "web/server/http_server.h"
 #include "web/server/log.h"
 #include "web/server/metrics.h"
@@ -64,6 +70,60 @@ std::string client_address(const Request& req, std::string peer, const std::stri
   while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
   return last.empty() ? peer : std::string(last);
 }
+
+// Refuses a data folder that cannot be written, naming it: serving writes
+// the database from the first moment (the start itself is logged), so a
+// read-only folder could answer hardly anything.
+void check_writable(const std::filesystem::path& dir) {
+  const auto refuse = [](const std::string& what, int err) {
+    throw std::runtime_error(what + " cannot be written (" + std::strerror(err) +
+                             "); qingling keeps its database in the data folder and must be able "
+                             "to write it: make it writable, or serve a copy (qingling backup "
+                             "--to) from a writable folder");
+  };
+  const std::filesystem::path probe = dir / ".qingling-write-check";
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) refuse("the data folder " + dir.string(), errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
+  for (const char* name : {"qingling.db", "qingling.db-wal", "qingling.db-shm"}) {
+    const std::filesystem::path file = dir / name;
+    const int f = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
+    if (f >= 0) {
+      ::close(f);
+    } else if (errno != ENOENT) {
+      refuse("the database file " + file.string(), errno);
+    }
+  }
+}
+
+// What a write refused by the storage tells its client, in place of the
+// bare 500: the disk full (507) or failing (503). Reads go on meanwhile.
+std::optional<Response> storage_problem(const Request& head, store::StorageFault fault) {
+  switch (fault) {
+    case store::StorageFault::full:
+      return problem(head, http::status::insufficient_storage, "/problems/storage-full",
+                     "Storage full",
+                     "The server's disk is full, so nothing was changed; what was saved before "
+                     "is safe and can be read. Try again once an administrator has freed space.");
+    case store::StorageFault::read_only:
+      return problem(head, http::status::service_unavailable, "/problems/storage-read-only",
+                     "Storage read-only",
+                     "The server's data folder has become read-only, so nothing was changed; "
+                     "what was saved before can be read.");
+    case store::StorageFault::io:
+      return problem(head, http::status::service_unavailable, "/problems/storage-failing",
+                     "Storage failing",
+                     "The server's disk failed to write, so nothing was changed; try again "
+                     "later.");
+    case store::StorageFault::none:
+      break;
+  }
+  return std::nullopt;
+}
+
+// Free space below which a failed write is blamed on a full disk.
+constexpr std::uintmax_t kLowSpace = 1024 * 1024;
 
 }  // namespace
 
@@ -153,9 +213,30 @@ struct App::Impl {
     battle.apply({}, changes);
   }
 
+  // The API's answer; a write the storage refused is said so plainly.
+  net::awaitable<Response> answer(Request req, std::string client) {
+    const bool reads = req.method() == http::verb::get || req.method() == http::verb::head;
+    Request head{req.method(), req.target(), req.version()};
+    head.keep_alive(req.keep_alive());
+    const std::size_t body_bytes = req.body().size();
+    Response res = co_await api->handle(std::move(req), std::move(client));
+    if (res.result() != http::status::internal_server_error || reads) co_return res;
+    store::StorageFault fault = writer->storage_fault();
+    // Evidence is written beside the database before its event: a file that
+    // did not fit fails before the writer sees it.
+    std::error_code ec;
+    const auto space = std::filesystem::space(options.data_dir, ec);
+    if (fault == store::StorageFault::none && !ec && space.available < body_bytes + kLowSpace) {
+      fault = store::StorageFault::full;
+    }
+    if (auto storage = storage_problem(head, fault)) co_return std::move(*storage);
+    co_return res;
+  }
+
   void prepare() {
     auto rules = load_rules(options.rules_dir, clock, warnings);
     std::filesystem::create_directories(options.data_dir);
+    check_writable(options.data_dir);
     db = store::open_sqlite(options.data_dir / "qingling.db");
     const std::filesystem::path seed_dir = options.rules_dir / "seed";
     {
@@ -222,7 +303,7 @@ struct App::Impl {
     api = std::make_unique<Api>(std::move(services));
     observer = std::make_unique<RequestObserver>(
         [this](Request req, std::string client) {
-          return api->handle(std::move(req), std::move(client));
+          return answer(std::move(req), std::move(client));
         },
         metrics, route_label);
     server = std::make_unique<HttpServer>(
@@ -236,7 +317,14 @@ struct App::Impl {
 };
 
 App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  impl_->prepare();
+  try {
+    impl_->prepare();
+  } catch (const std::exception& e) {
+    // "database or disk is full" alone does not say which disk.
+    if (store::storage_fault_of(std::current_exception()) == store::StorageFault::none) throw;
+    throw std::runtime_error("the data folder " + impl_->options.data_dir.string() + ": " +
+                             e.what());
+  }
 }
 
 App::~App() {

@@ -75,7 +75,10 @@ class App {
   // Opens (creating) the data folder and its database, loads and checks the
   // rule pack (RulesRejected on errors), loads the pack's unit tree into an
   // empty database, and with `demo` seeds the demo campaign into an empty
-  // one and issues a token per role. Nothing listens yet.
+  // one and issues a token per role. Nothing listens yet. A data folder it
+  // cannot write is refused (std::runtime_error naming it): serving writes
+  // from the first moment. Once serving, a write the disk cannot take is
+  // answered 507 (full) or 503 (read-only, failing) while reads go on.
   explicit App(AppOptions options);
   ~App();
   App(const App&) = delete;
