@@ -137,6 +137,8 @@ TEST_F(Metrics, CountsRequestsByRouteTemplateMethodAndStatusClass) {
   EXPECT_EQ(as("supervisor").get("/api/v1/issues/999999").status, 404u);
   EXPECT_EQ(as("supervisor").get("/no/such/path/42").status, 404u);
   EXPECT_EQ(as("").get("/api/v1/issues").status, 401u);
+  // A method of the client's own invention is one more label value at most.
+  EXPECT_EQ(as("supervisor").request("PROPFIND", "/api/v1/issues").status, 405u);
   const Scrape after = scrape();
 
   const std::string requests = "qingling_http_requests_total";
@@ -148,6 +150,7 @@ TEST_F(Metrics, CountsRequestsByRouteTemplateMethodAndStatusClass) {
   EXPECT_EQ(delta({{"route", "/api/v1/issues/{id}"}, {"method", "GET"}, {"status", "4xx"}}), 1);
   EXPECT_EQ(delta({{"route", "unmatched"}, {"method", "GET"}, {"status", "4xx"}}), 1);
   EXPECT_EQ(delta({{"route", "/api/v1/issues"}, {"method", "GET"}, {"status", "4xx"}}), 1);
+  EXPECT_EQ(delta({{"route", "/api/v1/issues"}, {"method", "OTHER"}, {"status", "4xx"}}), 1);
   // The first scrape is counted once it is answered, so the second sees it.
   EXPECT_EQ(delta({{"route", "/metrics"}, {"method", "GET"}, {"status", "2xx"}}), 1);
 
