@@ -287,9 +287,10 @@ class Client(threading.Thread):
         """One write that moves `issue` on; the problem after it."""
         state = issue["state"]
         if state == "discovered":
-            # A deadline a few working days out: the ladder fires on it soon.
-            deadline = (datetime.date.fromisoformat(issue["created_at"][:10]) +
-                        datetime.timedelta(days=self.rng.randint(0, 2))).isoformat()
+            # A deadline a few days out on the server's clock (China's date):
+            # the ladder fires on it soon.
+            today = self.gate.server.sim_now().astimezone(CHINA).date()
+            deadline = (today + datetime.timedelta(days=self.rng.randint(1, 3))).isoformat()
             return self.act(issue, "assign", {"fields": {
                 "responsible_unit": issue["unit"].rsplit(".", 1)[0], "deadline": deadline}})
         if state == "rectifying":
@@ -483,6 +484,7 @@ def main():
 
     gate = threading.Event()
     gate.port = server.port
+    gate.server = server
     gate.set()
     stop = threading.Event()
     clients = [Client(n, tokens[n], gate, stop, random.Random(rng.random()))
