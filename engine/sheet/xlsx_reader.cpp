@@ -52,7 +52,15 @@ class SheetHandler : public XmlHandler {
     } else if (!in_data_) {
       return;
     } else if (name == "row") {
-      row_ = row_number(attributes.get("r")).value_or(row_ + 1);
+      // Excel lists rows in order and refuses a sheet that does not; taking
+      // one would give two rows one number, or a data row above its header.
+      const std::size_t number = row_number(attributes.get("r")).value_or(row_ + 1);
+      if (number <= row_) {
+        error =
+            ReadError{"row " + std::to_string(number), "comes after row " + std::to_string(row_) +
+                                                           ": the sheet's rows are out of order"};
+      }
+      row_ = number;
       cells_.clear();
       next_column_ = 0;
     } else if (name == "c") {

@@ -89,6 +89,14 @@ TEST(ReadXlsx, NamesACellThatRefersToAMissingSharedString) {
   EXPECT_NE(error.message.find("\"99\""), std::string::npos) << error.message;
 }
 
+TEST(ReadXlsx, RefusesRowsOutOfOrder) {
+  // Taken as written, row 2 would follow row 3 and a repeated number would
+  // name two rows; Excel refuses such a sheet too.
+  const ReadError error = error_of(read_xlsx(fixture("rows_out_of_order.xlsx")));
+  EXPECT_EQ(error.where, "row 2");
+  EXPECT_NE(error.message.find("after row 3"), std::string::npos) << error.message;
+}
+
 TEST(ReadXlsx, RefusesAPartLargerThanTheLimit) {
   ReadLimits limits;
   limits.max_part_bytes = 1000;

@@ -306,6 +306,14 @@ def main():
 <row r="1"><c r="A1" t="s"><v>0</v></c></row>
 <row r="3"><c r="A3" t="s"><v>99</v></c></row>
 </sheetData></worksheet>"""}))
+    # handmade.xlsx whose rows come out of order (3 before 2).
+    write_zip("rows_out_of_order.xlsx", dict(HANDMADE, **{
+        "xl/worksheets/ledger.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="{MAIN}"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>问题类别</t></is></c></row>
+<row r="3"><c r="A3" t="inlineStr"><is><t>甲</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>乙</t></is></c></row>
+</sheetData></worksheet>"""}))
     # A zip that is no workbook at all.
     write_zip("no_workbook.xlsx", {"readme.txt": "这不是工作簿\n"})
 
