@@ -3,6 +3,7 @@
 // The data commands of the CLI: import, export and backup, beside or
 // without a running server.
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -29,5 +30,16 @@ int export_ledger(const ExportOptions& o);
 
 // A consistent copy of the database and every evidence file into `to`.
 int backup(const std::filesystem::path& data, const std::filesystem::path& to);
+
+// Fills `data` with the demo campaign (when it holds no problems) and then
+// `problems` generated problems over the demo city (web/demo/generate.h).
+struct GenerateOptions {
+  std::filesystem::path data;
+  std::filesystem::path rules_dir;
+  std::int64_t problems = 0;
+  std::uint32_t seed = 1;
+  int days = 120;
+};
+int generate(const GenerateOptions& o);
 
 }  // namespace qingling::cli

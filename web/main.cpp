@@ -462,6 +462,23 @@ int main(int argc, char** argv) {
   backup_cmd->add_option("--data", backup_data, "data folder")->capture_default_str();
   backup_cmd->add_option("--to", backup_to, "an empty or new folder")->required();
 
+  cli::GenerateOptions gen_options{"data", default_rules(), 0, 1, 120};
+  std::string gen_data = "data";
+  std::string gen_rules = default_rules().string();
+  auto* gen_cmd = cli.add_subcommand(
+      "gen", "fill a data folder with the demo campaign and N generated problems (benchmarks)");
+  gen_cmd->add_option("--problems", gen_options.problems, "how many problems to add")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  gen_cmd->add_option("--data", gen_data, "data folder")->capture_default_str();
+  gen_cmd->add_option("--rules", gen_rules, "rule pack folder (with a seed/ folder)")
+      ->capture_default_str();
+  gen_cmd->add_option("--seed", gen_options.seed, "the same seed, the same problems")
+      ->capture_default_str();
+  gen_cmd->add_option("--days", gen_options.days, "problems found over the last N days")
+      ->check(CLI::Range(10, 3650))
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) {
@@ -527,6 +544,11 @@ int main(int argc, char** argv) {
     return cli::export_ledger(export_options);
   }
   if (backup_cmd->parsed()) return cli::backup(backup_data, backup_to);
+  if (gen_cmd->parsed()) {
+    gen_options.data = gen_data;
+    gen_options.rules_dir = gen_rules;
+    return cli::generate(gen_options);
+  }
   if (simulate_cmd->parsed()) {
     sim.data = sim_data;
     sim.rules_dir = sim_rules;

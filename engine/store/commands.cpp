@@ -124,6 +124,13 @@ Issue append_event(WriteBackend& backend, const Issue& before, const Event& even
   return after;
 }
 
+void append_history(WriteBackend& backend, const std::vector<Event>& events, const Issue& after,
+                    const WriteContext& ctx) {
+  backend.append_history(events, after, clock_of(ctx.rules, after.state),
+                         next_escalation(after, ctx.rules), ctx.units);
+  for (const OpenChange& change : open_changes(events)) backend.record_open_change(change);
+}
+
 Result<Receipt> execute(WriteBackend& backend, const Command& command, const WriteContext& ctx) {
   return std::visit([&](const auto& c) { return run(backend, c, ctx); }, command);
 }

@@ -83,6 +83,12 @@ DeadlineClock clock_of(const RuleSet& rules, const std::string& state);
 Issue append_event(WriteBackend& backend, const Issue& before, const Event& event,
                    const WriteContext& ctx);
 
+// Stores a problem's whole history, `after` being where it leaves the
+// problem: what append_event does event by event, with one write of the
+// projection (a bulk load).
+void append_history(WriteBackend& backend, const std::vector<Event>& events, const Issue& after,
+                    const WriteContext& ctx);
+
 // Decides and applies one command inside the backend's open transaction.
 // A rejection writes nothing; the caller rolls back its savepoint anyway.
 Result<Receipt> execute(WriteBackend& backend, const Command& command, const WriteContext& ctx);

@@ -1,6 +1,11 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -391,6 +396,17 @@ class SqliteReadView final : public ReadView {
   SQLite::Statement events_;
 };
 
+// Writes what the kernel holds of `file` to the disk.
+void sync_file(const std::string& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw std::system_error(error, std::generic_category(), "cannot sync " + file);
+  }
+  ::close(fd);
+}
+
 class SqliteWriteBackend final : public WriteBackend {
  public:
   explicit SqliteWriteBackend(const std::filesystem::path& file)
@@ -461,8 +477,41 @@ class SqliteWriteBackend final : public WriteBackend {
 
   void append_issue_event(const Event& event, const Issue& after, DeadlineClock clock,
                           std::optional<Instant> next_escalation, const UnitTree& units) override {
+    append(event);
+    write_issue(after, clock, next_escalation, units);
+  }
+
+  void append_history(const std::vector<Event>& events, const Issue& after, DeadlineClock clock,
+                      std::optional<Instant> next_escalation, const UnitTree& units) override {
+    for (const Event& event : events) append(event);
+    write_issue(after, clock, next_escalation, units);
+  }
+
+  void bulk_load(bool on) override {
+    if (on) {
+      // Pages go straight into the database file, once: no log to write
+      // and copy again. Only this connection may use the file meanwhile.
+      db_.exec("PRAGMA locking_mode=EXCLUSIVE");
+      db_.exec("PRAGMA journal_mode=OFF");
+      db_.exec("PRAGMA synchronous=OFF");
+      db_.exec("PRAGMA cache_size=-1048576");  // 1 GiB
+    } else {
+      db_.exec("PRAGMA cache_size=-2000");
+      db_.exec("PRAGMA synchronous=FULL");
+      db_.exec("PRAGMA journal_mode=WAL");
+      db_.exec("PRAGMA locking_mode=NORMAL");
+      sync_file(db_.getFilename());
+    }
+  }
+
+ private:
+  void append(const Event& event) {
     append(event.issue_id, event.version, std::string(to_string(event.type)), event.actor, event.at,
            event.pack_version, codec::encode_payload(event));
+  }
+
+  void write_issue(const Issue& after, DeadlineClock clock, std::optional<Instant> next_escalation,
+                   const UnitTree& units) {
     SQLite::Statement& s = *upsert_issue_;
     s.reset();
     s.clearBindings();
@@ -506,6 +555,7 @@ class SqliteWriteBackend final : public WriteBackend {
     if (collecting_) written_.summaries.push_back(summary_of(after));
   }
 
+ public:
   void record_open_change(const OpenChange& change) override {
     SQLite::Statement& s = *insert_open_change_;
     s.reset();

@@ -216,6 +216,16 @@ class WriteBackend {
   virtual void append_issue_event(const Event& event, const Issue& after, DeadlineClock clock,
                                   std::optional<Instant> next_escalation,
                                   const UnitTree& units) = 0;
+  // A problem's whole history at once (a bulk load): `events` appended in
+  // order, then `after` written once, as append_issue_event would leave it.
+  virtual void append_history(const std::vector<Event>& events, const Issue& after,
+                              DeadlineClock clock, std::optional<Instant> next_escalation,
+                              const UnitTree& units) = 0;
+  // Bulk loading into a new database: this connection alone holds the file,
+  // pages go straight into it with no journal and no wait for the disk, and
+  // the page cache grows; an interrupted load leaves a file to throw away.
+  // Turning it off goes back to the write-ahead log and syncs the file.
+  virtual void bulk_load(bool on) = 0;
 
   // Escalation index: problems due by `now`, earliest first; the earliest
   // time of any; and a rewrite of one problem's time (after a pack reload).

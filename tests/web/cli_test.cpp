@@ -188,6 +188,54 @@ TEST_F(CliTest, AuditVerifyReportsTheFirstEditedRow) {
       << audit.text;
 }
 
+TEST_F(CliTest, GenFillsANewDataFolderWithTheDemoAndProblemsWithWholeHistories) {
+  auto gen = run({"gen", "--data", dir_.string(), "--problems", "400", "--seed", "7"});
+  ASSERT_EQ(gen.status, 0) << gen.text;
+  EXPECT_NE(gen.text.find("generated 400 problems"), std::string::npos) << gen.text;
+  std::int64_t total = 0;
+  {
+    SQLite::Database db((dir_ / "qingling.db").string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+    total = db.execAndGet("SELECT COUNT(*) FROM issues").getInt64();
+    EXPECT_GT(total, 400);  // the demo campaign first
+    // Every problem is where its events leave it, and the open count's
+    // changes add up to the problems not cleared.
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM issues i WHERE version != "
+                            "(SELECT COUNT(*) FROM events e WHERE e.issue_id = i.id)")
+                  .getInt64(),
+              0);
+    EXPECT_EQ(db.execAndGet("SELECT SUM(delta) FROM open_changes").getInt64(),
+              db.execAndGet("SELECT COUNT(*) FROM issues WHERE cleared = 0").getInt64());
+    // Spread over states, with some overdue and some escalated by the ladder.
+    EXPECT_GE(db.execAndGet("SELECT COUNT(DISTINCT state) FROM issues WHERE id > " +
+                            std::to_string(total - 400))
+                  .getInt(),
+              5);
+    EXPECT_GT(
+        db.execAndGet("SELECT COUNT(*) FROM events WHERE type = 'escalation' AND issue_id > " +
+                      std::to_string(total - 400))
+            .getInt64(),
+        0);
+  }
+  auto audit = run({"audit", "verify", "--data", dir_.string()});
+  EXPECT_EQ(audit.status, 0) << audit.text;
+
+  // Never into a folder that holds problems.
+  auto again = run({"gen", "--data", dir_.string(), "--problems", "10"});
+  EXPECT_EQ(again.status, 1);
+  {
+    SQLite::Database db((dir_ / "qingling.db").string(), SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM issues").getInt64(), total);
+  }
+
+  Server server(dir_);
+  HttpClient client("127.0.0.1", server.port());
+  client.set_token(add_user("zhao.lei", "cc", "supervisor"));
+  auto map = client.get("/api/v1/dashboard");
+  ASSERT_EQ(map.status, 200u) << map.body;
+  EXPECT_EQ(boost::json::parse(map.body).at("headline").at("total").as_int64(), total);
+}
+
 TEST_F(CliTest, RulesCheckPrintsASummaryOrEveryErrorWithItsPlace) {
   auto good = run({"rules", "check", std::string(QINGLING_SOURCE_DIR) + "/rules/packs/chengchuan"});
   EXPECT_EQ(good.status, 0) << good.text;

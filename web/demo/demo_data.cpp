@@ -38,10 +38,9 @@ bool holds(const UnitTree& tree, const std::vector<store::User>& users, const st
   });
 }
 
-// The seed's users, plus whoever the histories need and the seed lacks: an
-// inspector at the city who can verify city problems, and a responsible
-// user for every lead unit and every county.
-std::vector<store::User> wanted_users(const UnitTree& tree, const rules::DemoSeed& seed) {
+}  // namespace
+
+std::vector<store::User> demo_users(const UnitTree& tree, const rules::DemoSeed& seed) {
   std::vector<store::User> users;
   for (const rules::SeedUser& u : seed.users) {
     users.push_back({0, u.name, u.display_name, u.unit, {u.role}, u.email});
@@ -66,12 +65,14 @@ std::vector<store::User> wanted_users(const UnitTree& tree, const rules::DemoSee
   return users;
 }
 
+namespace {
+
 std::vector<store::User> add_users(store::WriteBackend& backend, const RuleSet& rules,
                                    const UnitTree& tree, const rules::DemoSeed& seed, Instant at) {
   std::vector<store::User> out;
   // One Argon2id hash for all: a tenth of a second each would slow the start.
   const std::string password_hash = *store::hash_password(kDemoPassword);
-  for (const store::User& u : wanted_users(tree, seed)) {
+  for (const store::User& u : demo_users(tree, seed)) {
     if (!backend.user_by_name(u.name)) {
       auto added = store::add_user(backend, u, rules.roles, at);
       if (!added) throw std::logic_error("demo data: user " + u.name + ": " + added.error().detail);

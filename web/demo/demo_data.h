@@ -6,6 +6,7 @@
 
 #include "engine/core/rule_set.h"
 #include "engine/core/time.h"
+#include "engine/core/unit_tree.h"
 #include "engine/store/store.h"
 #include "rules/loader/seed_loader.h"
 
@@ -21,6 +22,11 @@ struct DemoToken {
 
 // The page password of every demo user.
 inline constexpr const char* kDemoPassword = "qingling-demo";
+
+// The seed's users, plus whoever the histories need and the seed lacks: an
+// inspector at the city who can verify city problems, and a responsible
+// user for every lead unit and every county (ids not yet given).
+std::vector<store::User> demo_users(const UnitTree& tree, const rules::DemoSeed& seed);
 
 // Fills a database whose units are loaded and which holds no problems with
 // the demo campaign as of `now`: the demo users (password kDemoPassword), the 37 campaign problems

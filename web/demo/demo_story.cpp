@@ -177,17 +177,24 @@ std::optional<Instant> Stage::level_due(Level level, Date deadline) const {
   return first;
 }
 
-const std::string& Stage::cast(const std::string& role, const Issue& probe) const {
+const store::User& deepest(const std::vector<const store::User*>& users, const std::string& role,
+                           const Issue& probe, const UnitTree& tree) {
   const store::User* best = nullptr;
-  for (const auto& [name, u] : users_) {
-    const Actor actor = u.actor();
-    if (!actor.has_any_role({role}) || !can_see(probe, actor, tree_)) continue;
-    if (best == nullptr || tree_.path(u.unit).size() > tree_.path(best->unit).size()) best = &u;
+  for (const store::User* u : users) {
+    const Actor actor = u->actor();
+    if (!actor.has_any_role({role}) || !can_see(probe, actor, tree)) continue;
+    if (best == nullptr || tree.path(u->unit).size() > tree.path(best->unit).size()) best = u;
   }
   if (best == nullptr) {
     throw std::logic_error("demo data: no " + role + " can see unit " + probe.unit);
   }
-  return best->name;
+  return *best;
+}
+
+const std::string& Stage::cast(const std::string& role, const Issue& probe) const {
+  std::vector<const store::User*> users;
+  for (const auto& entry : users_) users.push_back(&entry.second);
+  return deepest(users, role, probe, tree_).name;
 }
 
 const store::User& Stage::user(const std::string& name) const {
@@ -250,8 +257,12 @@ Issue Stage::execute(const store::Command& command, Instant at, const std::strin
 
 // Content-addressed like uploads: <dir>/<first two hex digits>/<sha256>.
 std::string Stage::store_evidence(const EvidenceFile& file) {
+  return write_evidence(file, evidence_dir_);
+}
+
+std::string write_evidence(const EvidenceFile& file, const std::filesystem::path& evidence_dir) {
   const std::string hash = sha256_hex(file.content);
-  const std::filesystem::path path = evidence_dir_ / hash.substr(0, 2) / hash;
+  const std::filesystem::path path = evidence_dir / hash.substr(0, 2) / hash;
   if (std::filesystem::exists(path)) return hash;
   std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

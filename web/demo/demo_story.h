@@ -142,6 +142,15 @@ class Stage {
   std::mt19937 rng_{20260914};
 };
 
+// Writes `file` where evidence is kept, under its SHA-256 (once); returns
+// that hash.
+std::string write_evidence(const EvidenceFile& file, const std::filesystem::path& evidence_dir);
+
+// Of `users` holding `role` who can see `probe`, the one whose unit lies
+// deepest in the tree. Throws std::logic_error when there is none.
+const store::User& deepest(const std::vector<const store::User*>& users, const std::string& role,
+                           const Issue& probe, const UnitTree& tree);
+
 // `text` cut at every `separator`: "a；b" -> {"a", "b"}.
 std::vector<std::string> split(const std::string& text, const std::string& separator);
 
