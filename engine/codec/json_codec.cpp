@@ -32,6 +32,14 @@ std::string string_of(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string{};
 }
 
+// A time this code wrote (format_instant); throws when it is missing or
+// malformed, as a corrupt row must not read as some other time.
+Instant instant_of(const json::object& o, std::string_view key) {
+  auto at = parse_instant(string_of(o, key));
+  if (!at) throw std::runtime_error("bad time in stored JSON: " + std::string(key));
+  return *at;
+}
+
 int int_of(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   return v != nullptr ? static_cast<int>(v->to_number<std::int64_t>()) : 0;
@@ -222,9 +230,9 @@ Issue decode_issue(std::string_view text) {
       i.evidence_bytes = b->to_number<std::int64_t>();
     i.attributes = fields_from(o.if_contains("attributes"));
     i.created_by = string_of(o, "created_by");
-    i.created_at = *parse_instant(string_of(o, "created_at"));
-    i.updated_at = *parse_instant(string_of(o, "updated_at"));
-    if (o.contains("cleared_at")) i.cleared_at = parse_instant(string_of(o, "cleared_at"));
+    i.created_at = instant_of(o, "created_at");
+    i.updated_at = instant_of(o, "updated_at");
+    if (o.contains("cleared_at")) i.cleared_at = instant_of(o, "cleared_at");
     i.level = level_from(string_of(o, "level")).value_or(Level::Green);
     if (const json::value* e = o.if_contains("escalations")) {
       for (const auto& [step, v] : e->as_object()) {
@@ -232,14 +240,14 @@ Issue decode_issue(std::string_view text) {
         StepFiring firing;
         firing.deadline = date_from(f.at("deadline"));
         firing.period = int_of(f, "period");
-        firing.at = *parse_instant(string_of(f, "at"));
+        firing.at = instant_of(f, "at");
         i.escalations.emplace(std::string(step), firing);
       }
     }
     if (const json::value* n = o.if_contains("last_note")) {
       const json::object& note = n->as_object();
-      i.last_note = Note{string_of(note, "action"), string_of(note, "text"),
-                         *parse_instant(string_of(note, "at"))};
+      i.last_note =
+          Note{string_of(note, "action"), string_of(note, "text"), instant_of(note, "at")};
     }
     return i;
   } catch (const std::exception& ex) {
