@@ -15,8 +15,9 @@ Then, KILLS times, SIGKILL at a random moment, and with the server down:
   - every write a client saw acknowledged (2xx) is in the log, at the version
     and with the content it was acknowledged with;
   - nothing is half applied: each problem's row has the version of its last
-    event and as many events as that version, and no Idempotency-Key made
-    two problems;
+    event, as many events as that version and the state its log last moved
+    it to, and no Idempotency-Key made two problems;
+  - every acknowledged evidence file is on disk whole (its SHA-256);
 
 and with the server back, the API answers each problem as the database holds
 it. At the end, the mail: every message the outbox records as sent reached the
@@ -335,19 +336,29 @@ def check_database(data, clients, kills):
     problem's row agrees with its events. Returns (problems, acks checked)."""
     db = sqlite3.connect(os.path.join(data, "qingling.db"), timeout=30)
     try:
-        versions = dict(db.execute("SELECT id, version FROM issues"))
+        versions = {}
+        states = {}
+        for issue, version, state in db.execute("SELECT id, version, state FROM issues"):
+            versions[issue] = version
+            states[issue] = state
         events = collections.defaultdict(dict)
+        reached = {}  # problem -> the state its log last moved it to
         for issue, version, kind, payload in db.execute(
                 "SELECT issue_id, version, type, payload FROM events "
-                "WHERE issue_id IS NOT NULL AND version IS NOT NULL"):
+                "WHERE issue_id IS NOT NULL AND version IS NOT NULL ORDER BY seq"):
+            parsed = json.loads(payload)
+            if "to" in parsed:
+                reached[issue] = parsed["to"]
             # Plain text, whatever escaping the JSON of the log uses.
-            text = json.dumps(json.loads(payload), ensure_ascii=False)
-            events[issue][version] = (kind, text)
+            events[issue][version] = (kind, json.dumps(parsed, ensure_ascii=False))
         for issue, version in versions.items():
             have = events.get(issue, {})
             if sorted(have) != list(range(1, version + 1)):
                 VIOLATIONS.add("after kill %d: problem %d has version %d but events %s" %
                                (kills, issue, version, sorted(have)[-5:]))
+            if reached.get(issue) != states[issue]:
+                VIOLATIONS.add("after kill %d: problem %d is %s but its log last moved it to %s" %
+                               (kills, issue, states[issue], reached.get(issue)))
         for issue in events:
             if issue not in versions:
                 VIOLATIONS.add("after kill %d: events of problem %d, which has no row" %
@@ -377,6 +388,10 @@ def check_database(data, clients, kills):
                         VIOLATIONS.add("after kill %d: evidence %s of problem %d at version %d "
                                        "is not in the log" % (kills, ack.detail, ack.issue,
                                                                ack.version))
+                elif '"to": "%s"' % ack.detail not in payload:
+                    VIOLATIONS.add("after kill %d: %s of problem %d was acknowledged as "
+                                   "reaching %s, the log has %s" % (kills, ack.kind, ack.issue,
+                                                                     ack.detail, payload[:200]))
                 elif ack.kind not in payload and ack.kind not in kind:
                     VIOLATIONS.add("after kill %d: version %d of problem %d was acknowledged "
                                    "as %s, the log has %s %s" % (kills, ack.version, ack.issue,
@@ -394,6 +409,11 @@ def check_evidence_files(data, clients, kills):
                 if not os.path.exists(path):
                     VIOLATIONS.add("after kill %d: evidence file %s is missing" %
                                    (kills, ack.detail))
+                    continue
+                with open(path, "rb") as f:
+                    if hashlib.sha256(f.read()).hexdigest() != ack.detail:
+                        VIOLATIONS.add("after kill %d: evidence file %s is torn" %
+                                       (kills, ack.detail))
 
 
 def check_api(port, token, data, kills):
