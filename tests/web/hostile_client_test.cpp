@@ -249,7 +249,8 @@ TEST_F(HostileClient, AChunkedUploadPastTheBodyBudgetIsRefused503) {
 class HostileCrowd : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / "qingling-hostile-crowd";
+    dir_ = std::filesystem::temp_directory_path() /
+           ("qingling-hostile-crowd-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
