@@ -1,5 +1,6 @@
 #include "web/server/log.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -12,8 +13,8 @@ namespace qingling::web {
 namespace {
 
 struct LogState {
-  std::mutex mutex;
-  LogFormat format = LogFormat::Text;
+  std::atomic<LogFormat> format{LogFormat::Text};  // read for every request
+  std::mutex mutex;                                // the sink, and whole lines
   std::function<void(std::string_view)> sink;
 };
 
@@ -62,16 +63,11 @@ void configure_log(LogFormat format, std::function<void(std::string_view line)> 
   s.sink = std::move(sink);
 }
 
-LogFormat log_format() {
-  LogState& s = state();
-  std::lock_guard lock(s.mutex);
-  return s.format;
-}
+LogFormat log_format() { return state().format.load(std::memory_order_relaxed); }
 
 void log(std::string_view level, std::string_view msg, std::initializer_list<LogField> fields) {
   LogState& s = state();
-  std::unique_lock lock(s.mutex);
-  const bool json = s.format == LogFormat::Json;
+  const bool json = log_format() == LogFormat::Json;
   std::string line;
   if (json) {
     line = "{\"ts\":\"" + utc_now() + "\",\"level\":" + quoted(level) + ",\"msg\":" + quoted(msg);
@@ -91,6 +87,7 @@ void log(std::string_view level, std::string_view msg, std::initializer_list<Log
       append_value(line, f, false);
     }
   }
+  std::lock_guard lock(s.mutex);
   if (s.sink) {
     s.sink(line);
   } else {

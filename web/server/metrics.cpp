@@ -1,5 +1,6 @@
 #include "web/server/metrics.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
