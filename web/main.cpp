@@ -367,6 +367,13 @@ int main(int argc, char** argv) {
                    "request")
       ->transform(CLI::CheckedTransformer(std::map<std::string, web::LogFormat>{
           {"text", web::LogFormat::Text}, {"json", web::LogFormat::Json}}));
+  int idle_seconds = 30;
+  serve_cmd
+      ->add_option("--idle-timeout", idle_seconds,
+                   "seconds a client has to send a request's header, and may stay idle between "
+                   "requests")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   serve_cmd->add_option("--metrics-token", serve_options.metrics_token,
                         "let clients off this host read /metrics with Authorization: Bearer "
                         "<token> (loopback clients need none)");
@@ -494,6 +501,7 @@ int main(int argc, char** argv) {
     serve_options.rules_dir = rules_dir;
     serve_options.ui_dir = ui_dir;
     serve_options.session_lifetime = std::chrono::hours{session_hours};
+    serve_options.limits.idle_timeout = std::chrono::seconds{idle_seconds};
     if (!eml_dir.empty()) serve_options.mail.eml_dir = eml_dir;
     std::unique_ptr<SimulatedClock> simulated;
     const bool clock_given = !sandbox_start.empty() || serve_cmd->count("--speed") > 0;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -234,6 +235,18 @@ TEST_F(CliTest, GenFillsANewDataFolderWithTheDemoAndProblemsWithWholeHistories) 
   auto map = client.get("/api/v1/dashboard");
   ASSERT_EQ(map.status, 200u) << map.body;
   EXPECT_EQ(boost::json::parse(map.body).at("headline").at("total").as_int64(), total);
+}
+
+TEST_F(CliTest, ServeIdleTimeoutCutsOffAClientThatNeverEndsItsHeader) {
+  Server server(dir_, {"--port", "0", "--data", dir_.string(), "--idle-timeout", "1"});
+  ASSERT_NE(server.port(), 0);
+  HttpClient client("127.0.0.1", server.port());
+  const auto started = std::chrono::steady_clock::now();
+  // Half a header, then silence: the server closes after a second, long
+  // before the client's own 10 s patience (the default would be 30 s).
+  client.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n", 10000);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{5});
+  EXPECT_EQ(client.get("/healthz").status, 200u);
 }
 
 TEST_F(CliTest, RulesCheckPrintsASummaryOrEveryErrorWithItsPlace) {

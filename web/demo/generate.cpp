@@ -122,7 +122,8 @@ class Generator {
     }
     if (fate == Fate::Rectifying) {
       if (uniform(0, 19) == 0 && step(0, 5)) {
-        const Date later = issue.deadline->date + days{uniform(10, 30)};
+        // Past the deadline, and never before the day it is granted.
+        const Date later = std::max(issue.deadline->date, day_) + days{uniform(10, 30)};
         act(issue, *cast.supervisor, "extend",
             {{"deadline", format_date(later)}, {"reason", "涉及工程施工，受天气影响需顺延"}});
       }
@@ -185,7 +186,9 @@ class Generator {
 
   Event decided(Result<Event> result, const std::string& what) {
     if (!result) {
-      throw std::logic_error("gen: " + what + " was refused: " + result.error().detail);
+      std::string why = result.error().detail;
+      for (const FieldError& f : result.error().fields) why += " " + f.field + ": " + f.message;
+      throw std::logic_error("gen: " + what + " was refused: " + why);
     }
     return std::move(*result);
   }
