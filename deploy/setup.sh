@@ -13,7 +13,7 @@ build_packages=(
   python3-openpyxl python3-icalendar python3-jsonschema python3-yaml
   prometheus-cpp-dev
 )
-tool_packages=(clang-format wrk python3 curl)
+tool_packages=(clang-format wrk python3 curl libbenchmark-dev)
 # The browser tests: Debian's Chromium, driven by npm playwright-core, and a
 # font with Chinese glyphs for the screenshots.
 test_packages=(chromium fonts-wqy-microhei)
