@@ -225,12 +225,19 @@ int generate(const GenerateOptions& o) {
     backend->begin();
     const bool empty = !backend->has_issues();
     if (empty) store::load_units_if_empty(*backend, seed.units, now);
+    const std::string root = UnitTree(backend->units()).root();
     backend->commit();
     if (!empty) {
       // It writes without a journal (bulk_load): never into data that matters.
       std::cerr << "qingling: gen fills a new data folder; " << o.data.string()
                 << " already holds problems\n";
       return 1;
+    }
+    {
+      // The open-count changes are recorded as problems are written: mark the
+      // (empty) log as filled so that the first start has nothing to redo.
+      auto view = db->open_reader();
+      store::fill_open_changes(*backend, *view, root);
     }
     demo::seed_demo(*backend, *rules, seed, now, o.data / "evidence");
     const demo::Generated made = demo::generate_problems(

@@ -149,14 +149,18 @@ class SqliteReadView final : public ReadView {
       sql += " AND (instr(title, :text) > 0 OR instr(description, :text) > 0)";
     }
     // The order's key and direction; a cursor continues after (key, id).
+    // Overdue problems all have a deadline: ordered by the column itself, the
+    // overdue index (clock, deadline) hands them over in order, and a page
+    // reads as many rows as it lists instead of sorting every overdue one.
+    const std::string_view deadline_key = q.overdue_only ? "deadline" : kDeadlineKey;
     const auto [key, descending] = [&]() -> std::pair<std::string_view, bool> {
       switch (q.order) {
         case IssueOrder::Oldest:
           return {"", false};
         case IssueOrder::Deadline:
-          return {kDeadlineKey, false};
+          return {deadline_key, false};
         case IssueOrder::DeadlineLatest:
-          return {kDeadlineKey, true};
+          return {deadline_key, true};
         case IssueOrder::Updated:
           return {"updated_at", true};
         case IssueOrder::Newest:

@@ -161,8 +161,9 @@ class Generator {
 
   void act(Issue& issue, const store::User& who, const std::string& action,
            std::map<std::string, std::string> fields, std::string comment = {}) {
-    record(issue, decided(decide_action(issue, ActionRequest{action, std::move(fields), comment},
-                                        who.actor(), context()),
+    record(issue, decided(decide_action(
+                              issue, ActionRequest{action, std::move(fields), std::move(comment)},
+                              who.actor(), context()),
                           action));
   }
 
