@@ -43,7 +43,7 @@ void apply_config(CLI::App& command, const std::string& file) {
   }
 }
 
-int serve(web::AppOptions options) {
+int serve(const web::AppOptions& options) {
   try {
     web::App app(options);
     for (const auto& w : app.warnings()) std::cerr << "warning: " << w.to_string() << "\n";

@@ -9,7 +9,10 @@ namespace qingling::notify {
 
 MailSender::MailSender(store::Writer& writer, const Clock& clock,
                        std::unique_ptr<mail::Transport> transport, Options options)
-    : writer_(writer), clock_(clock), transport_(std::move(transport)), options_(options) {}
+    : writer_(writer),
+      clock_(clock),
+      transport_(std::move(transport)),
+      options_(std::move(options)) {}
 
 MailSender::~MailSender() { stop(); }
 

@@ -50,6 +50,7 @@ Issue EscalationFirer::fire_due(Issue issue, const WriteContext& ctx, Escalation
   for (const StepDue& due : dues) {
     const std::vector<Recipient> to = recipients(due.step->notify, issue, ctx.units);
     std::vector<std::string> addresses;
+    addresses.reserve(to.size());
     for (const Recipient& r : to) addresses.push_back(r.address);
     const auto values = template_values(issue, due, ctx.now, ctx.rules, ctx.units);
     OutboxItem item;

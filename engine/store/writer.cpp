@@ -14,7 +14,7 @@ Result<Receipt> placeholder() { return Rejection{Rejection::Kind::Invalid, "not 
 
 }  // namespace
 
-StorageFault storage_fault_of(std::exception_ptr error) {
+StorageFault storage_fault_of(const std::exception_ptr& error) {
   if (!error) return StorageFault::none;
   try {
     std::rethrow_exception(error);
@@ -71,7 +71,7 @@ void Writer::submit(Command command, Completion done) {
 void Writer::run_job(std::function<void(WriteBackend&, const WriteContext&)> work) {
   auto done = std::make_shared<std::promise<void>>();
   std::future<void> finished = done->get_future();
-  submit(Job{std::move(work)}, [done](std::exception_ptr failure, Result<Receipt>) {
+  submit(Job{std::move(work)}, [done](const std::exception_ptr& failure, const Result<Receipt>&) {
     if (failure) {
       done->set_exception(failure);
     } else {

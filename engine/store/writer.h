@@ -34,7 +34,7 @@ enum class StorageFault {
 };
 
 // The fault behind `error`, when the storage is to blame; none otherwise.
-StorageFault storage_fault_of(std::exception_ptr error);
+StorageFault storage_fault_of(const std::exception_ptr& error);
 
 // The single writer: one thread owns the write connection and applies
 // commands in batches, one IMMEDIATE transaction per batch and a savepoint

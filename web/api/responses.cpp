@@ -21,7 +21,8 @@ Response json_response(const Request& req, http::status status, const json::valu
 }
 
 Response problem(const Request& req, http::status status, std::string_view type,
-                 std::string_view title, std::string_view detail, std::vector<FieldError> fields) {
+                 std::string_view title, std::string_view detail,
+                 const std::vector<FieldError>& fields) {
   json::object body{{"type", type},
                     {"title", title},
                     {"status", static_cast<unsigned>(status)},

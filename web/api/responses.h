@@ -22,7 +22,7 @@ Response problem(const Request& req, const Rejection& rejection);
 // that is not JSON, 428 for a missing If-Match, 500/503 for failures).
 Response problem(const Request& req, http::status status, std::string_view type,
                  std::string_view title, std::string_view detail,
-                 std::vector<FieldError> fields = {});
+                 const std::vector<FieldError>& fields = {});
 
 // `attachment; filename="…"; filename*=UTF-8''…` for a UTF-8 file name
 // (RFC 6266): the ASCII name for old clients (each run of other bytes as

@@ -261,7 +261,7 @@ std::string Stage::store_evidence(const EvidenceFile& file) {
 }
 
 std::string write_evidence(const EvidenceFile& file, const std::filesystem::path& evidence_dir) {
-  const std::string hash = sha256_hex(file.content);
+  std::string hash = sha256_hex(file.content);
   const std::filesystem::path path = evidence_dir / hash.substr(0, 2) / hash;
   if (std::filesystem::exists(path)) return hash;
   std::filesystem::create_directories(path.parent_path());

@@ -158,7 +158,7 @@ bool normal_end(const beast::error_code& ec) {
          ec == net::error::eof || ec == net::error::broken_pipe;
 }
 
-Response plain_error(http::status status, unsigned version, std::string detail) {
+Response plain_error(http::status status, unsigned version, const std::string& detail) {
   Response res{status, version};
   res.set(http::field::content_type, "application/problem+json");
   res.body() = R"({"type":"about:blank","title":")" + std::string(http::obsolete_reason(status)) +
@@ -316,7 +316,7 @@ net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> s) {
     ++s->connections;
     auto executor = socket.get_executor();
     net::co_spawn(executor, serve_connection(std::make_shared<Connection>(std::move(socket)), s),
-                  [s](std::exception_ptr e) {
+                  [s](const std::exception_ptr& e) {
                     --s->connections;
                     if (e) {
                       try {
