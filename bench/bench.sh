@@ -38,18 +38,7 @@ BIN=$PWD/build/release/web/qingling
 WORK=${TMPDIR:-/tmp}/qingling-bench
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/qingling-bench.XXXXXX")
 
-server_pid=
-stop_server() {  # TERM, at most 10 s, then KILL
-  [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for _ in $(seq 1 40); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.25
-  done
-  kill -KILL "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
-}
+. bench/lib.sh
 cleanup() {
   stop_server
   rm -rf "$SCRATCH"
@@ -126,10 +115,8 @@ wrk_run() {
   local out
   out=$(wrk -t2 -c64 -d"${SECS}s" --latency "$@")
   local rps p50 p99 bad
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  bad=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  read -r rps p50 p99 bad < <(wrk_figures <<<"$out")
+  [[ $bad == 0 ]] && bad=
   [[ -z $(awk '/Socket errors/' <<<"$out") ]] || bad=${bad:-socket-errors}
   to_ms() { awk -v v="$1" 'BEGIN {n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[^m]s$/) n *= 1000; printf "%.2f", n}'; }
   echo "$rps $(to_ms "$p50") $(to_ms "$p99")" >"$SCRATCH/$name"

@@ -41,19 +41,7 @@ BIN=$PWD/build/release/web/qingling
 WORK=${TMPDIR:-/tmp}/qingling-dashboard-bench
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/qingling-dashboard-bench.XXXXXX")
 
-server_pid=
-# stop_server: TERM, then at most 10 s for it to end, then KILL.
-stop_server() {
-  [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for _ in $(seq 1 40); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.25
-  done
-  kill -KILL "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
-}
+. bench/lib.sh
 cleanup() {
   stop_server
   rm -rf "$SCRATCH"

@@ -10,6 +10,7 @@ bash deploy/setup.sh --with-tools >/dev/null
 cmake --preset release >/dev/null
 cmake --build --preset release --target qingling | tail -1
 bin=./build/release/web/qingling
+. bench/lib.sh
 
 data=$(mktemp -d /tmp/qingling-bench.XXXXXX)
 log="$data/serve.log"
@@ -32,10 +33,7 @@ run() {  # name, wrk args...
   local out
   out=$(wrk -t2 -c64 -d"${secs}s" --latency "$@")
   local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  read -r rps p50 p99 errors < <(wrk_figures <<<"$out")
   printf '%-22s %10s req/s   p50 %-8s p99 %-8s non-2xx %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-0}"
   echo "$rps" >"$data/$name.rps"
 }

@@ -88,38 +88,13 @@ void create(const Request& req, const json::object& body, const fuzz::DemoPack& 
   if (codec::encode_issue(back) != codec::encode_issue(issue)) std::abort();
 }
 
-// take_action's reading of its body, then the decision, for the action
+// take_action's reading of its body (action_request_of), then the decision, for the action
 // `pick` chooses among those open on a fresh problem.
 void act(const Request& req, const json::object& body, std::size_t pick,
          const fuzz::DemoPack& demo) {
-  ActionRequest request;
-  std::vector<FieldError> errors;
-  for (const auto& [key, value] : body) {
-    if (key == "fields") {
-      if (!value.is_object()) {
-        errors.push_back({"fields", "expected an object of field values"});
-        continue;
-      }
-      auto fields = string_members(value.get_object(), "fields.");
-      if (!fields) {
-        for (auto& f : fields.error().fields) errors.push_back(std::move(f));
-      } else {
-        request.fields = std::move(*fields);
-      }
-    } else if (key == "comment") {
-      if (value.is_string()) {
-        request.comment = std::string(value.get_string());
-      } else {
-        errors.push_back({"comment", "expected a string"});
-      }
-    } else {
-      errors.push_back({std::string(key), "unknown member; expected fields or comment"});
-    }
-  }
-  if (!errors.empty()) {
-    return check_refusal(req,
-                         Rejection::invalid("The action body is not valid.", std::move(errors)));
-  }
+  auto parsed = action_request_of(body, "");
+  if (!parsed) return check_refusal(req, parsed.error());
+  ActionRequest request = std::move(*parsed);
   const Actor actor = actor_of(demo);
   const DecisionContext ctx{demo.rules, demo.units, kNow};
   const Issue& issue = fresh_issue();

@@ -209,36 +209,9 @@ net::awaitable<Response> take_action(Services& s, Call& call) {
   }
   auto body = parse_json_object(call.req);
   if (body.error) co_return std::move(*body.error);
-  ActionRequest request;
-  request.action = call.path.at("action");
-  std::vector<FieldError> errors;
-  for (const auto& [key, value] : *body.object) {
-    if (key == "fields") {
-      if (!value.is_object()) {
-        errors.push_back({"fields", "expected an object of field values"});
-        continue;
-      }
-      auto fields = string_members(value.get_object(), "fields.");
-      if (!fields) {
-        for (auto& f : fields.error().fields) errors.push_back(std::move(f));
-      } else {
-        request.fields = std::move(*fields);
-      }
-    } else if (key == "comment") {
-      if (value.is_string()) {
-        request.comment = std::string(value.get_string());
-      } else {
-        errors.push_back({"comment", "expected a string"});
-      }
-    } else {
-      errors.push_back({std::string(key), "unknown member; expected fields or comment"});
-    }
-  }
-  if (!errors.empty()) {
-    co_return problem(call.req,
-                      Rejection::invalid("The action body is not valid.", std::move(errors)));
-  }
-  store::TakeAction command{*id, *version, std::move(request), call.user->actor()};
+  auto request = action_request_of(*body.object, call.path.at("action"));
+  if (!request) co_return problem(call.req, request.error());
+  store::TakeAction command{*id, *version, std::move(*request), call.user->actor()};
   auto receipt = co_await submit(s.writer, std::move(command));
   co_return answer(s, call, receipt, http::status::ok);
 }

@@ -53,6 +53,36 @@ Result<std::map<std::string, std::string>> string_members(const json::object& ob
   return out;
 }
 
+Result<ActionRequest> action_request_of(const json::object& body, const std::string& action) {
+  ActionRequest request;
+  request.action = action;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : body) {
+    if (key == "fields") {
+      if (!value.is_object()) {
+        errors.push_back({"fields", "expected an object of field values"});
+        continue;
+      }
+      auto fields = string_members(value.get_object(), "fields.");
+      if (!fields) {
+        for (auto& f : fields.error().fields) errors.push_back(std::move(f));
+      } else {
+        request.fields = std::move(*fields);
+      }
+    } else if (key == "comment") {
+      if (value.is_string()) {
+        request.comment = std::string(value.get_string());
+      } else {
+        errors.push_back({"comment", "expected a string"});
+      }
+    } else {
+      errors.push_back({std::string(key), "unknown member; expected fields or comment"});
+    }
+  }
+  if (!errors.empty()) return Rejection::invalid("The action body is not valid.", std::move(errors));
+  return request;
+}
+
 std::optional<std::int64_t> parse_id(const std::string& text) {
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include "engine/core/rejection.h"
+#include "engine/core/workflow.h"
 #include "web/api/api.h"
 
 namespace qingling::web {
@@ -24,6 +25,10 @@ JsonBody parse_json_object(const Request& req);
 // numbers in decimal). Other values are reported under `prefix + name`.
 Result<std::map<std::string, std::string>> string_members(const boost::json::object& object,
                                                           const std::string& prefix);
+
+// An action's body ({"fields": {...}, "comment": "..."}) as the request
+// to take `action`, or Invalid naming every bad member.
+Result<ActionRequest> action_request_of(const boost::json::object& body, const std::string& action);
 
 std::optional<std::int64_t> parse_id(const std::string& text);
 
