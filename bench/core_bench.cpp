@@ -89,7 +89,7 @@ void BM_DecodeIssue(benchmark::State& state) {
 BENCHMARK(BM_DecodeIssue);
 
 // The city's battle map over state.range(0) problems spread over villages,
-// states and deadlines.
+// states and deadlines, with their open-count changes (the burn-down).
 void BM_BattleMapCity(benchmark::State& state) {
   const Campaign& c = campaign();
   std::vector<const Unit*> villages;
@@ -113,8 +113,16 @@ void BM_BattleMapCity(benchmark::State& state) {
     s.cleared = s.state == std::string("cleared");
     rows.push_back(std::move(s));
   }
+  // Each logged on a day of the last 120, the cleared ones cleared later.
+  std::vector<OpenChange> changes;
+  for (const IssueSummary& s : rows) {
+    const Date logged = today - std::chrono::days{static_cast<int>(rng() % 120) + 1};
+    changes.push_back({s.id, logged, 1});
+    if (s.cleared)
+      changes.push_back({s.id, logged + std::chrono::days{static_cast<int>(rng() % 30)}, -1});
+  }
   report::BattleIndex index;
-  index.apply(rows, {});
+  index.apply(rows, changes);
   const report::BattleInput input{c.rules, c.units, c.units.root(), c.now};
   for (auto _ : state) benchmark::DoNotOptimize(index.map(input));
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -325,15 +324,21 @@ BattleMap BattleIndex::map(const BattleInput& in) const {
   }
 
   // The burn-down: open problems at the end of each day, from the first change.
-  std::map<std::int32_t, int> by_day;
+  // Changes are summed per day in an array (a tree of days cost more than
+  // all the counting above at a million problems).
+  std::int32_t first = today_n + 1;
   for (const Change& c : m.flow) {
-    if (counted[c.row] && c.day <= today_n) by_day[c.day] += c.delta;
+    if (counted[c.row] && c.day < first) first = c.day;
   }
-  if (!by_day.empty()) {
+  if (first <= today_n) {
+    std::vector<int> by_day(static_cast<std::size_t>(today_n - first) + 1, 0);
+    for (const Change& c : m.flow) {
+      if (counted[c.row] && c.day <= today_n)
+        by_day[static_cast<std::size_t>(c.day - first)] += c.delta;
+    }
     int open = 0;
-    auto next = by_day.begin();
-    for (std::int32_t day = by_day.begin()->first; day <= today_n; ++day) {
-      for (; next != by_day.end() && next->first <= day; ++next) open += next->second;
+    for (std::int32_t day = first; day <= today_n; ++day) {
+      open += by_day[static_cast<std::size_t>(day - first)];
       map.burndown.push_back({date_of(day), open});
     }
   }
