@@ -95,7 +95,32 @@ struct BattleIndex::Impl {
   std::vector<std::string> codes{""};
   std::unordered_map<std::string, std::uint32_t> code_of{{"", 0}};
   std::vector<Row> rows;
-  std::unordered_map<std::int64_t, std::uint32_t> row_of;
+  // Row by problem id. Ids are dense from 1 (the store gives MAX + 1): an
+  // array, 4 bytes a problem instead of a hash node's 40; any id beyond it
+  // in a map.
+  std::vector<std::uint32_t> row_by_id;
+  std::unordered_map<std::int64_t, std::uint32_t> row_by_far_id;
+  static constexpr std::uint32_t kNoRow = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::int64_t kDenseIds = std::int64_t{1} << 28;
+
+  std::uint32_t row_of(std::int64_t id) const {
+    if (id > 0 && id < kDenseIds) {
+      const auto i = static_cast<std::size_t>(id);
+      return i < row_by_id.size() ? row_by_id[i] : kNoRow;
+    }
+    auto it = row_by_far_id.find(id);
+    return it == row_by_far_id.end() ? kNoRow : it->second;
+  }
+  void set_row(std::int64_t id, std::uint32_t row) {
+    if (id > 0 && id < kDenseIds) {
+      const auto i = static_cast<std::size_t>(id);
+      if (row_by_id.size() <= i)
+        row_by_id.resize(std::max(i + 1, row_by_id.size() * 3 / 2), kNoRow);
+      row_by_id[i] = row;
+    } else {
+      row_by_far_id[id] = row;
+    }
+  }
   std::vector<Change> flow;           // open-count changes, by row
   std::vector<std::size_t> in_state;  // problems per state, by code number
 
@@ -177,20 +202,20 @@ void BattleIndex::Impl::add(std::span<const IssueSummary> summaries,
     row.deadline = s.deadline ? day_number(*s.deadline) : kNoDeadline;
     row.level = s.level;
     row.cleared = s.cleared;
-    auto [it, added] = m.row_of.try_emplace(s.id, static_cast<std::uint32_t>(m.rows.size()));
     if (m.in_state.size() <= row.state) m.in_state.resize(row.state + 1);
     ++m.in_state[row.state];
-    if (added) {
-      m.rows.push_back(row);
+    if (const std::uint32_t known = m.row_of(s.id); known != kNoRow) {
+      --m.in_state[m.rows[known].state];
+      m.rows[known] = row;
     } else {
-      --m.in_state[m.rows[it->second].state];
-      m.rows[it->second] = row;
+      m.set_row(s.id, static_cast<std::uint32_t>(m.rows.size()));
+      m.rows.push_back(row);
     }
   }
   for (const OpenChange& c : opened) {
-    auto it = m.row_of.find(c.issue_id);
-    if (it == m.row_of.end()) continue;  // a change always comes with its problem
-    m.flow.push_back({it->second, day_number(c.day), c.delta});
+    const std::uint32_t row = m.row_of(c.issue_id);
+    if (row == kNoRow) continue;  // a change always comes with its problem
+    m.flow.push_back({row, day_number(c.day), c.delta});
   }
 }
 
