@@ -144,6 +144,13 @@ struct IssueSummary {
 };
 IssueSummary summary_of(const Issue& issue);
 
+// Where a problem is: its location, responsible and lead unit codes.
+struct Placement {
+  std::string unit;
+  std::string responsible_unit;
+  std::string lead_unit;
+};
+
 // A day on which the count of open problems changed because of one problem:
 // +1 when it was logged or left a cleared state, -1 when it was cleared.
 struct OpenChange {

@@ -1,5 +1,6 @@
 #include "engine/notify/weekly.h"
 
+#include <algorithm>
 #include <map>
 
 #include "engine/core/escalation.h"
@@ -9,6 +10,28 @@ namespace qingling::notify {
 namespace {
 
 constexpr const char* kLastRunKey = "weekly_report_run";
+// The longest list a report holds (overdue, due next week, returns): the
+// figures count every problem; the whole list is a query of /api/v1/issues.
+constexpr std::size_t kReportListLimit = 100;
+
+// The reports of `jurisdictions` for `week`, from one scan of the histories
+// before the week's end: the smallest scan covering them all.
+std::vector<report::WeeklyReport> reports_of(store::ReadView& view, const RuleSet& rules,
+                                             const UnitTree& units,
+                                             std::vector<std::string> jurisdictions,
+                                             report::IsoWeek week) {
+  const Instant end =
+      rules.zone.at_local(report::sunday_of(week) + std::chrono::days{1}, std::chrono::minutes{0});
+  const std::string scope = jurisdictions.size() == 1 ? jurisdictions.front() : units.root();
+  const WeeklyReportRules& w = rules.escalation.weekly_report;
+  report::WeeklyReports reports(
+      report::ReportInput{
+          rules, units, scope, week, {}, ranking_of(w), w.requirements, kReportListLimit},
+      std::move(jurisdictions));
+  view.scan_histories(scope, end,
+                      [&](std::vector<Event>&& h, const Placement& now) { reports.add(h, &now); });
+  return reports.finish();
+}
 
 }  // namespace
 
@@ -19,14 +42,7 @@ report::RankingRules ranking_of(const WeeklyReportRules& w) {
 report::WeeklyReport weekly_report_of(store::ReadView& view, const RuleSet& rules,
                                       const UnitTree& units, const std::string& unit,
                                       report::IsoWeek week) {
-  const Instant end =
-      rules.zone.at_local(report::sunday_of(week) + std::chrono::days{1}, std::chrono::minutes{0});
-  std::vector<std::vector<Event>> histories;
-  view.scan_histories(unit, end,
-                      [&](std::vector<Event>&& h) { histories.push_back(std::move(h)); });
-  const WeeklyReportRules& w = rules.escalation.weekly_report;
-  return report::weekly_report(
-      report::ReportInput{rules, units, unit, week, histories, ranking_of(w), w.requirements});
+  return std::move(reports_of(view, rules, units, {unit}, week).front());
 }
 
 report::IsoWeek reported_week(Instant at, const RuleSet& rules) {
@@ -86,26 +102,32 @@ std::optional<Instant> WeeklyMailer::tick() {
   const std::shared_ptr<const UnitTree> units = writer_.units();
   const report::IsoWeek week = reported_week(*run, *rules);
   const Instant slot = next_working_moment(*run, *rules);
-  std::map<std::string, store::OutboxItem> by_unit;
-  std::vector<store::Notification> mail;
-  std::map<std::string, std::string> talks;  // unit code -> its name: carded two weeks running
-  for (const store::User& user : view->users_with_roles(rules->escalation.weekly_report.roles)) {
+  std::vector<store::User> readers;
+  std::vector<std::string> codes;  // each reader's unit once, in order of meeting
+  for (store::User& user : view->users_with_roles(rules->escalation.weekly_report.roles)) {
     if (units->find(user.unit) == nullptr) continue;
-    auto it = by_unit.find(user.unit);
-    if (it == by_unit.end()) {
-      const report::WeeklyReport r = weekly_report_of(*view, *rules, *units, user.unit, week);
+    if (std::find(codes.begin(), codes.end(), user.unit) == codes.end()) codes.push_back(user.unit);
+    readers.push_back(std::move(user));
+  }
+  std::map<std::string, store::OutboxItem> by_unit;
+  std::map<std::string, std::string> talks;  // unit code -> its name: carded two weeks running
+  if (!codes.empty()) {
+    for (const report::WeeklyReport& r : reports_of(*view, *rules, *units, codes, week)) {
       store::OutboxItem item;
       item.step = "weekly_report";
       item.subject = report::report_subject(r);
       item.text = report::report_text(r);
       item.html = report::report_html(r);
-      it = by_unit.emplace(user.unit, std::move(item)).first;
+      by_unit.emplace(r.header.unit.code, std::move(item));
       for (const report::UnitRanking& u : r.ranking) {
         if (u.talk) talks.emplace(u.unit.code, u.unit.name);
       }
     }
+  }
+  std::vector<store::Notification> mail;
+  for (const store::User& user : readers) {
     mail.push_back({user.email, user.display_name.empty() ? user.name : user.display_name, "report",
-                    slot, it->second});
+                    slot, by_unit.at(user.unit)});
   }
   // The rank trigger: a unit carded two weeks running is told it is listed
   // for a collective talk (集体谈话), and the listing is in the log.

@@ -240,7 +240,7 @@ BattleMap BattleIndex::map(const BattleInput& in) const {
   const std::size_t n = m.codes.size();
 
   // Per code, once: inside the jurisdiction? which child row? which state?
-  map.children = tally::child_rows({}, in.units, in.unit);
+  map.children = tally::ChildTally(in.units, in.unit).rows();
   std::unordered_map<std::string, int> child_row;
   for (std::size_t i = 0; i < map.children.size(); ++i) {
     child_row.emplace(map.children[i].unit.code, static_cast<int>(i));

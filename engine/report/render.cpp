@@ -176,6 +176,13 @@ void text_ranking(const WeeklyReport& r, std::string& out) {
   if (r.ranking.empty()) out += std::string(kNone) + "\n";
 }
 
+// The line under a list cut short: how many there are and how many shown.
+std::string cut_note(std::size_t listed, int total) {
+  if (static_cast<int>(listed) >= total) return {};
+  return "（共 " + std::to_string(total) + " 项，列出前 " + std::to_string(listed) + " 项）";
+}
+int returns_total(const WeeklyReport& r) { return r.totals.rejected + r.totals.reopened; }
+
 void text_overdue(const WeeklyReport& r, std::string& out) {
   int n = 0;
   for (const OverdueItem& o : r.overdue) {
@@ -186,6 +193,9 @@ void text_overdue(const WeeklyReport& r, std::string& out) {
     out += "\n";
   }
   if (r.overdue.empty()) out += std::string(kNone) + "\n";
+  if (const std::string note = cut_note(r.overdue.size(), r.totals.overdue); !note.empty()) {
+    out += note + "\n";
+  }
 }
 
 void text_due(const WeeklyReport& r, std::string& out) {
@@ -196,6 +206,10 @@ void text_due(const WeeklyReport& r, std::string& out) {
            "\n";
   }
   if (r.due_next_week.empty()) out += std::string(kNone) + "\n";
+  if (const std::string note = cut_note(r.due_next_week.size(), r.totals.due_next_week);
+      !note.empty()) {
+    out += note + "\n";
+  }
 }
 
 void text_returns(const WeeklyReport& r, std::string& out) {
@@ -207,6 +221,9 @@ void text_returns(const WeeklyReport& r, std::string& out) {
     out += "\n";
   }
   if (r.returns.empty()) out += std::string(kNone) + "\n";
+  if (const std::string note = cut_note(r.returns.size(), returns_total(r)); !note.empty()) {
+    out += note + "\n";
+  }
 }
 
 // --- HTML ---
@@ -285,6 +302,11 @@ void html_ranking(const WeeklyReport& r, std::string& out) {
   out += "</table>\n";
 }
 
+void html_cut_note(std::string& out, std::size_t listed, int total) {
+  const std::string note = cut_note(listed, total);
+  if (!note.empty()) out += "<p style=\"color:#555;font-size:13px\">" + note + "</p>\n";
+}
+
 void html_overdue(const WeeklyReport& r, std::string& out) {
   if (r.overdue.empty()) return html_none(out);
   out += kTable;
@@ -296,6 +318,7 @@ void html_overdue(const WeeklyReport& r, std::string& out) {
            kTd + html_escape(o.last_step) + "</td></tr>\n";
   }
   out += "</table>\n";
+  html_cut_note(out, r.overdue.size(), r.totals.overdue);
 }
 
 void html_due(const WeeklyReport& r, std::string& out) {
@@ -308,6 +331,7 @@ void html_due(const WeeklyReport& r, std::string& out) {
            "</td>" + level_cell(d.level) + "</tr>\n";
   }
   out += "</table>\n";
+  html_cut_note(out, r.due_next_week.size(), r.totals.due_next_week);
 }
 
 void html_returns(const WeeklyReport& r, std::string& out) {
@@ -319,6 +343,7 @@ void html_returns(const WeeklyReport& r, std::string& out) {
                    html_escape(x.title), html_escape(x.unit.name), html_escape(x.comment)});
   }
   out += "</table>\n";
+  html_cut_note(out, r.returns.size(), returns_total(r));
 }
 
 void html_requirements(const WeeklyReport& r, std::string& out) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -87,55 +88,40 @@ std::pair<Snapshot, Snapshot> fold(const std::vector<Event>& history, const Wind
   return out;
 }
 
-// The problems in the jurisdiction at a week's end, and beside each (at the
-// same index) the snapshot it stands for.
-struct Standings {
-  std::vector<tally::Standing> items;
-  std::vector<const Snapshot*> snapshots;
-};
-
-Standings standings_of(std::vector<const Snapshot*> snapshots, const RuleSet& rules,
-                       const Window& w) {
-  Standings out;
-  out.items.reserve(snapshots.size());
-  for (const Snapshot* s : snapshots) {
-    out.items.push_back(tally::standing_of(s->issue, rules, w.sunday + days{1}));
+// Adds one problem as it stood at a week's end to that week's totals.
+void count(Totals& t, const tally::Standing& st, const Snapshot& snapshot, const RuleSet& rules,
+           const Window& w) {
+  const Issue& issue = *st.issue;
+  ++t.total;
+  if (snapshot.created_in_week) ++t.new_this_week;
+  t.rejected += snapshot.rejected;
+  t.reopened += snapshot.reopened;
+  if (st.long_term) ++t.long_term;
+  if (st.cleared) {
+    ++t.cleared;
+    if (*issue.cleared_at >= w.from) ++t.cleared_this_week;
+    ++t.on_time_base;
+    if (!issue.deadline || rules.zone.local_date(*issue.cleared_at) <= issue.deadline->date) {
+      ++t.on_time_cleared;
+    }
+  } else if (!st.long_term && issue.deadline && issue.deadline->date <= w.sunday) {
+    ++t.on_time_base;
   }
-  out.snapshots = std::move(snapshots);
-  return out;
+  if (st.overdue.overdue) {
+    ++t.overdue;
+    tally::count_level(t.overdue_by_level, issue.level);
+  }
+  if (st.running && !st.cleared && issue.deadline && issue.deadline->date > w.sunday &&
+      issue.deadline->date <= w.sunday + days{7}) {
+    ++t.due_next_week;
+  }
 }
 
-Totals totals_of(const Standings& standings, const RuleSet& rules, const Window& w) {
-  Totals t;
-  for (std::size_t i = 0; i < standings.items.size(); ++i) {
-    const tally::Standing& st = standings.items[i];
-    const Snapshot& snapshot = *standings.snapshots[i];
-    const Issue& issue = *st.issue;
-    ++t.total;
-    if (snapshot.created_in_week) ++t.new_this_week;
-    t.rejected += snapshot.rejected;
-    t.reopened += snapshot.reopened;
-    if (st.long_term) ++t.long_term;
-    if (st.cleared) {
-      ++t.cleared;
-      if (*issue.cleared_at >= w.from) ++t.cleared_this_week;
-      ++t.on_time_base;
-      if (!issue.deadline || rules.zone.local_date(*issue.cleared_at) <= issue.deadline->date) {
-        ++t.on_time_cleared;
-      }
-    } else if (!st.long_term && issue.deadline && issue.deadline->date <= w.sunday) {
-      ++t.on_time_base;
-    }
-    if (st.overdue.overdue) {
-      ++t.overdue;
-      tally::count_level(t.overdue_by_level, issue.level);
-    }
-  }
+void finish_rates(Totals& t) {
   t.open = t.total - t.cleared;
   t.clearance_rate = tally::ratio(t.cleared, t.total - t.long_term);
   t.on_time_rate = tally::ratio(t.on_time_cleared, t.on_time_base);
   t.overdue_rate = tally::ratio(t.overdue, t.open);
-  return t;
 }
 
 std::string last_step_name(const Snapshot& s) {
@@ -149,50 +135,239 @@ std::string last_step_name(const Snapshot& s) {
   return name != fields.end() && !name->second.empty() ? name->second : s.last_step->action;
 }
 
-void list_problems(const Standings& standings, const ReportInput& in, const Window& w,
-                   WeeklyReport& report) {
-  using tally::owner_of;
-  using tally::unit_ref;
-  const Date next_sunday = w.sunday + days{7};
-  for (std::size_t i = 0; i < standings.items.size(); ++i) {
-    const tally::Standing& st = standings.items[i];
-    const Snapshot& snapshot = *standings.snapshots[i];
-    const Issue& issue = *st.issue;
-    if (st.overdue.overdue) {
-      report.overdue.push_back({issue.id, issue.title, unit_ref(in.units, owner_of(issue)),
-                                issue.deadline->date, st.overdue.days_overdue, issue.level,
-                                last_step_name(snapshot)});
-    }
-    if (st.running && !st.cleared && issue.deadline && issue.deadline->date > w.sunday &&
-        issue.deadline->date <= next_sunday) {
-      report.due_next_week.push_back({issue.id, issue.title, unit_ref(in.units, owner_of(issue)),
-                                      issue.deadline->date, issue.level});
-    }
-    for (const Event* e : snapshot.returns) {
-      const ActionDef* action = in.rules.find_action(e->action);
-      report.returns.push_back({issue.id, issue.title, unit_ref(in.units, owner_of(issue)),
-                                e->action, action != nullptr ? action->label : e->action, e->at,
-                                e->local_date, e->actor, e->comment});
+// The first `limit` items of a list in the order `before` gives (0: all),
+// kept as items come in any order: a heap whose top is the last item kept.
+template <class Item, class Before>
+class FirstItems {
+ public:
+  explicit FirstItems(std::size_t limit) : limit_(limit) {}
+  // Whether an item ordered like `probe` would be kept, before it is built.
+  bool admits(const Item& probe) const {
+    return limit_ == 0 || items_.size() < limit_ || Before{}(probe, items_.front());
+  }
+  void add(Item item) {
+    if (!admits(item)) return;
+    items_.push_back(std::move(item));
+    std::push_heap(items_.begin(), items_.end(), Before{});
+    if (limit_ != 0 && items_.size() > limit_) {
+      std::pop_heap(items_.begin(), items_.end(), Before{});
+      items_.pop_back();
     }
   }
-  std::sort(report.overdue.begin(), report.overdue.end(),
-            [](const OverdueItem& a, const OverdueItem& b) {
-              if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
-              return a.id < b.id;
-            });
-  std::sort(report.due_next_week.begin(), report.due_next_week.end(),
-            [](const DueItem& a, const DueItem& b) {
-              if (a.deadline != b.deadline) return a.deadline < b.deadline;
-              return a.id < b.id;
-            });
-  std::sort(report.returns.begin(), report.returns.end(),
-            [](const ReturnItem& a, const ReturnItem& b) {
-              if (a.at != b.at) return a.at < b.at;
-              return a.id < b.id;
-            });
-}
+  std::vector<Item> take() {
+    std::sort_heap(items_.begin(), items_.end(), Before{});
+    return std::move(items_);
+  }
+
+ private:
+  std::size_t limit_;
+  std::vector<Item> items_;
+};
+
+struct MostOverdue {
+  bool operator()(const OverdueItem& a, const OverdueItem& b) const {
+    if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
+    return a.id < b.id;
+  }
+};
+struct SoonestDue {
+  bool operator()(const DueItem& a, const DueItem& b) const {
+    if (a.deadline != b.deadline) return a.deadline < b.deadline;
+    return a.id < b.id;
+  }
+};
+struct Earliest {
+  bool operator()(const ReturnItem& a, const ReturnItem& b) const {
+    if (a.at != b.at) return a.at < b.at;
+    return a.id < b.id;
+  }
+};
+
+// One week's end of one jurisdiction: its figures as problems come in.
+struct WeekTally {
+  WeekTally(const UnitTree& units, const std::string& unit) : children(units, unit) {}
+  Totals totals;
+  tally::ChildTally children;
+};
+
+// What one report gathers while the histories pass.
+struct Jurisdiction {
+  Jurisdiction(const Unit& of, const UnitTree& units, std::size_t limit)
+      : unit(&of),
+        now(units, of.code),
+        then(units, of.code),
+        overdue(limit),
+        due(limit),
+        returns(limit) {}
+  const Unit* unit;
+  WeekTally now;
+  WeekTally then;
+  tally::CategoryTally categories;  // at the week's end
+  FirstItems<OverdueItem, MostOverdue> overdue;
+  FirstItems<DueItem, SoonestDue> due;
+  FirstItems<ReturnItem, Earliest> returns;
+};
 
 }  // namespace
+
+struct WeeklyReports::Impl {
+  explicit Impl(const ReportInput& in)
+      : rules(in.rules),
+        units(in.units),
+        week(in.week),
+        ranking(in.ranking),
+        requirements(in.requirements),
+        list_limit(in.list_limit) {}
+  const RuleSet& rules;
+  const UnitTree& units;
+  IsoWeek week;
+  RankingRules ranking;
+  std::string requirements;
+  std::size_t list_limit;
+  Window current;
+  Window before;
+  std::vector<Jurisdiction> parts;
+
+  void list(Jurisdiction& j, const tally::Standing& st, const Snapshot& snapshot) const;
+  WeeklyReport report_of(Jurisdiction& j) const;
+};
+
+WeeklyReports::WeeklyReports(const ReportInput& in, std::vector<std::string> jurisdictions)
+    : impl_(std::make_unique<Impl>(in)) {
+  if (!valid(in.week)) {
+    throw std::invalid_argument("weekly report: no week " + format_iso_week(in.week));
+  }
+  impl_->current = window_of(in.week, in.rules.zone);
+  impl_->before = window_of(previous(in.week), in.rules.zone);
+  impl_->parts.reserve(jurisdictions.size());
+  for (const std::string& code : jurisdictions) {
+    const Unit* unit = in.units.find(code);
+    if (unit == nullptr) throw std::invalid_argument("weekly report: no unit '" + code + "'");
+    impl_->parts.emplace_back(*unit, in.units, in.list_limit);
+  }
+}
+
+WeeklyReports::~WeeklyReports() = default;
+
+void WeeklyReports::add(const std::vector<Event>& history, const Placement* place) {
+  Impl& m = *impl_;
+  const auto [then, now] = fold(history, m.before, m.current);
+  std::optional<tally::Standing> at_end;
+  std::optional<tally::Standing> at_previous_end;
+  for (Jurisdiction& j : m.parts) {
+    if (place != nullptr && !tally::in_jurisdiction(*place, m.units, j.unit->code)) continue;
+    if (now.exists && tally::in_jurisdiction(now.issue, m.units, j.unit->code)) {
+      if (!at_end) at_end = tally::standing_of(now.issue, m.rules, m.current.sunday + days{1});
+      count(j.now.totals, *at_end, now, m.rules, m.current);
+      j.now.children.add(*at_end);
+      j.categories.add(now.issue);
+      m.list(j, *at_end, now);
+    }
+    if (then.exists && tally::in_jurisdiction(then.issue, m.units, j.unit->code)) {
+      if (!at_previous_end) {
+        at_previous_end = tally::standing_of(then.issue, m.rules, m.before.sunday + days{1});
+      }
+      count(j.then.totals, *at_previous_end, then, m.rules, m.before);
+      j.then.children.add(*at_previous_end);
+    }
+  }
+}
+
+void WeeklyReports::Impl::list(Jurisdiction& j, const tally::Standing& st,
+                               const Snapshot& snapshot) const {
+  using tally::owner_of;
+  using tally::unit_ref;
+  const Issue& issue = *st.issue;
+  const Window& w = current;
+  if (st.overdue.overdue) {
+    OverdueItem item;
+    item.id = issue.id;
+    item.days_overdue = st.overdue.days_overdue;
+    if (j.overdue.admits(item)) {
+      j.overdue.add({issue.id, issue.title, unit_ref(units, owner_of(issue)), issue.deadline->date,
+                     st.overdue.days_overdue, issue.level, last_step_name(snapshot)});
+    }
+  }
+  if (st.running && !st.cleared && issue.deadline && issue.deadline->date > w.sunday &&
+      issue.deadline->date <= w.sunday + days{7}) {
+    DueItem item;
+    item.id = issue.id;
+    item.deadline = issue.deadline->date;
+    if (j.due.admits(item)) {
+      j.due.add({issue.id, issue.title, unit_ref(units, owner_of(issue)), issue.deadline->date,
+                 issue.level});
+    }
+  }
+  for (const Event* e : snapshot.returns) {
+    ReturnItem item;
+    item.id = issue.id;
+    item.at = e->at;
+    if (!j.returns.admits(item)) continue;
+    const ActionDef* action = rules.find_action(e->action);
+    j.returns.add({issue.id, issue.title, unit_ref(units, owner_of(issue)), e->action,
+                   action != nullptr ? action->label : e->action, e->at, e->local_date, e->actor,
+                   e->comment});
+  }
+}
+
+WeeklyReport WeeklyReports::Impl::report_of(Jurisdiction& j) const {
+  WeeklyReport report;
+  ReportHeader& h = report.header;
+  h.campaign_code = rules.campaign.code;
+  h.campaign = rules.campaign.name;
+  h.issuer = units.find(units.root())->name;
+  h.unit = {j.unit->code, j.unit->name};
+  h.week = week;
+  h.monday = monday_of(week);
+  h.sunday = current.sunday;
+  h.as_of = current.to;
+  h.previous_week = previous(week);
+  h.time_zone = rules.zone.name();
+  h.pack_version = rules.version;
+
+  finish_rates(j.now.totals);
+  finish_rates(j.then.totals);
+  report.totals = j.now.totals;
+  report.previous = j.then.totals;
+  const Totals& t = report.totals;
+  const Totals& p = report.previous;
+  report.changes = {t.new_this_week - p.new_this_week,
+                    t.cleared_this_week - p.cleared_this_week,
+                    t.cleared - p.cleared,
+                    (t.clearance_rate - p.clearance_rate) * 100.0,
+                    t.overdue - p.overdue,
+                    t.overdue_by_level.red - p.overdue_by_level.red,
+                    t.overdue_by_level.yellow - p.overdue_by_level.yellow};
+
+  j.categories.lay_out(rules, report.states, report.by_category);
+
+  report.ranking = j.now.children.rows();
+  tally::rank(report.ranking, ranking, t.clearance_rate);
+  std::vector<UnitRanking> last_ranking = j.then.children.rows();
+  tally::rank(last_ranking, ranking, p.clearance_rate);
+  std::unordered_map<std::string, const UnitRanking*> previous_rows;
+  for (const UnitRanking& r : last_ranking) previous_rows[r.unit.code] = &r;
+  for (UnitRanking& r : report.ranking) {
+    const UnitRanking& last = *previous_rows.at(r.unit.code);
+    r.previous_rank = last.rank;
+    r.rank_change = r.previous_rank - r.rank;
+    r.previous_yellow_card = last.yellow_card;
+    r.talk = r.yellow_card && last.yellow_card;
+  }
+
+  report.overdue = j.overdue.take();
+  report.due_next_week = j.due.take();
+  report.returns = j.returns.take();
+  report.requirements = requirements;
+  return report;
+}
+
+std::vector<WeeklyReport> WeeklyReports::finish() {
+  std::vector<WeeklyReport> out;
+  out.reserve(impl_->parts.size());
+  for (Jurisdiction& j : impl_->parts) out.push_back(impl_->report_of(j));
+  return out;
+}
 
 std::optional<IsoWeek> parse_iso_week(std::string_view text) {
   const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
@@ -234,81 +409,9 @@ IsoWeek iso_week_of(Date day) {
 IsoWeek previous(IsoWeek w) { return iso_week_of(monday_of(w) - days{7}); }
 
 WeeklyReport weekly_report(const ReportInput& in) {
-  const Unit* unit = in.units.find(in.unit);
-  if (unit == nullptr) throw std::invalid_argument("weekly report: no unit '" + in.unit + "'");
-  if (!valid(in.week)) {
-    throw std::invalid_argument("weekly report: no week " + format_iso_week(in.week));
-  }
-  const RuleSet& rules = in.rules;
-  const IsoWeek last_week = previous(in.week);
-  const Window current = window_of(in.week, rules.zone);
-  const Window before = window_of(last_week, rules.zone);
-
-  std::vector<std::pair<Snapshot, Snapshot>> folds;
-  folds.reserve(in.histories.size());
-  for (const std::vector<Event>& history : in.histories) {
-    folds.push_back(fold(history, before, current));
-  }
-  std::vector<const Snapshot*> at_previous_end;
-  std::vector<const Snapshot*> at_end;
-  const auto keep = [&](const Snapshot& s, std::vector<const Snapshot*>& into) {
-    if (s.exists && tally::in_jurisdiction(s.issue, in.units, in.unit)) into.push_back(&s);
-  };
-  for (const auto& [then, now] : folds) {
-    keep(then, at_previous_end);
-    keep(now, at_end);
-  }
-  const Standings now = standings_of(std::move(at_end), rules, current);
-  const Standings then = standings_of(std::move(at_previous_end), rules, before);
-
-  WeeklyReport report;
-  ReportHeader& h = report.header;
-  h.campaign_code = rules.campaign.code;
-  h.campaign = rules.campaign.name;
-  h.issuer = in.units.find(in.units.root())->name;
-  h.unit = {unit->code, unit->name};
-  h.week = in.week;
-  h.monday = monday_of(in.week);
-  h.sunday = current.sunday;
-  h.as_of = current.to;
-  h.previous_week = last_week;
-  h.time_zone = rules.zone.name();
-  h.pack_version = rules.version;
-
-  report.totals = totals_of(now, rules, current);
-  report.previous = totals_of(then, rules, before);
-  const Totals& t = report.totals;
-  const Totals& p = report.previous;
-  report.changes = {t.new_this_week - p.new_this_week,
-                    t.cleared_this_week - p.cleared_this_week,
-                    t.cleared - p.cleared,
-                    (t.clearance_rate - p.clearance_rate) * 100.0,
-                    t.overdue - p.overdue,
-                    t.overdue_by_level.red - p.overdue_by_level.red,
-                    t.overdue_by_level.yellow - p.overdue_by_level.yellow};
-
-  tally::count_by_category(now.items, rules, report.states, report.by_category);
-
-  const auto ranked = [&](const Standings& standings, double rate) {
-    std::vector<UnitRanking> rows = tally::child_rows(standings.items, in.units, in.unit);
-    tally::rank(rows, in.ranking, rate);
-    return rows;
-  };
-  report.ranking = ranked(now, t.clearance_rate);
-  std::unordered_map<std::string, const UnitRanking*> previous;
-  const std::vector<UnitRanking> last_ranking = ranked(then, p.clearance_rate);
-  for (const UnitRanking& r : last_ranking) previous[r.unit.code] = &r;
-  for (UnitRanking& r : report.ranking) {
-    const UnitRanking& last = *previous.at(r.unit.code);
-    r.previous_rank = last.rank;
-    r.rank_change = r.previous_rank - r.rank;
-    r.previous_yellow_card = last.yellow_card;
-    r.talk = r.yellow_card && last.yellow_card;
-  }
-
-  list_problems(now, in, current, report);
-  report.requirements = in.requirements;
-  return report;
+  WeeklyReports reports(in, {in.unit});
+  for (const std::vector<Event>& history : in.histories) reports.add(history);
+  return std::move(reports.finish().front());
 }
 
 }  // namespace qingling::report

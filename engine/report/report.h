@@ -5,7 +5,9 @@
 // an ISO week. Pure: computed from the problems' event histories alone, never
 // from a clock, so a past week's report is the same whenever it is computed.
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -63,6 +65,10 @@ struct ReportInput {
   std::span<const std::vector<Event>> histories;
   RankingRules ranking{};
   std::string requirements;  // 工作要求, shown as given; may be empty
+  // The longest each list (overdue, due next week, returns) may be: the
+  // first items in the list's order. 0: every item. The figures always
+  // count every problem.
+  std::size_t list_limit = 0;
 };
 
 struct UnitRef {
@@ -119,6 +125,7 @@ struct Totals {
   double overdue_rate = 0;  // overdue ÷ open; 0 when nothing is open
   int rejected = 0;         // `reject` actions taken during the week
   int reopened = 0;         // `reopen` actions (反弹) taken during the week
+  int due_next_week = 0;    // the clock runs, not cleared, deadline in the 7 days after Sunday
 };
 
 // This week minus the previous week.
@@ -206,7 +213,9 @@ struct WeeklyReport {
   // Every category of the rules in their order, zeros included, then any
   // other category a problem has.
   std::vector<CategoryCounts> by_category;
-  std::vector<UnitRanking> ranking;    // by rank
+  std::vector<UnitRanking> ranking;  // by rank
+  // The lists hold at most the input's list_limit items each; the totals
+  // say how many there are (overdue, due_next_week, rejected + reopened).
   std::vector<OverdueItem> overdue;    // most days overdue first, then by id
   std::vector<DueItem> due_next_week;  // by deadline, then by id
   std::vector<ReturnItem> returns;     // by time, then by id
@@ -219,5 +228,30 @@ struct WeeklyReport {
 // each history covers both weeks. Throws std::invalid_argument when the unit
 // is not in the tree or the week is not valid.
 WeeklyReport weekly_report(const ReportInput& input);
+
+// The reports of several jurisdictions for one week, from histories handed
+// in one at a time: each is folded once, for every jurisdiction, and not
+// kept. What stays in memory is the figures and the listed items, so a
+// million problems cost no more memory than a hundred.
+class WeeklyReports {
+ public:
+  // `input.unit` and `input.histories` are not read; the references in
+  // `input` must outlive this object. Throws as weekly_report does.
+  WeeklyReports(const ReportInput& input, std::vector<std::string> jurisdictions);
+  ~WeeklyReports();
+  WeeklyReports(const WeeklyReports&) = delete;
+  WeeklyReports& operator=(const WeeklyReports&) = delete;
+
+  // One problem's whole history, in version order; histories in any order.
+  // Given where the problem is now, it counts only for the jurisdictions it
+  // is in now as well as at the week's end.
+  void add(const std::vector<Event>& history, const Placement* now = nullptr);
+  // The reports, in the order of the jurisdictions given.
+  std::vector<WeeklyReport> finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace qingling::report

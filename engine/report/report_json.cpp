@@ -123,7 +123,8 @@ json::object to_json(const Totals& t) {
             {"red", t.overdue_by_level.red}}},
           {"overdue_rate", t.overdue_rate},
           {"rejected", t.rejected},
-          {"reopened", t.reopened}};
+          {"reopened", t.reopened},
+          {"due_next_week", t.due_next_week}};
 }
 
 json::object to_json(const WeeklyReport& r) {

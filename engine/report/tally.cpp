@@ -17,11 +17,23 @@ Standing standing_of(const Issue& issue, const RuleSet& rules, Date overdue_on) 
   return st;
 }
 
+namespace {
+
+bool any_in(std::initializer_list<const std::string*> codes, const UnitTree& units,
+            const std::string& unit) {
+  return std::any_of(codes.begin(), codes.end(), [&](const std::string* code) {
+    return !code->empty() && units.contains(unit, *code);
+  });
+}
+
+}  // namespace
+
 bool in_jurisdiction(const Issue& issue, const UnitTree& units, const std::string& unit) {
-  for (const std::string* code : {&issue.unit, &issue.responsible_unit, &issue.lead_unit}) {
-    if (!code->empty() && units.contains(unit, *code)) return true;
-  }
-  return false;
+  return any_in({&issue.unit, &issue.responsible_unit, &issue.lead_unit}, units, unit);
+}
+
+bool in_jurisdiction(const Placement& place, const UnitTree& units, const std::string& unit) {
+  return any_in({&place.unit, &place.responsible_unit, &place.lead_unit}, units, unit);
 }
 
 const std::string& owner_of(const Issue& issue) {
@@ -51,14 +63,16 @@ void count_level(LevelCounts& counts, Level level) {
   }
 }
 
-void count_by_category(std::span<const Standing> standings, const RuleSet& rules,
-                       std::vector<CodeLabel>& states, std::vector<CategoryCounts>& rows) {
+void CategoryTally::add(const Issue& issue) { ++counts_[issue.category][issue.state]; }
+
+void CategoryTally::lay_out(const RuleSet& rules, std::vector<CodeLabel>& states,
+                            std::vector<CategoryCounts>& rows) const {
   std::map<std::string, int> extra_states;
   std::map<std::string, int> extra_categories;
-  for (const Standing& st : standings) {
-    if (rules.find_state(st.issue->state) == nullptr) extra_states[st.issue->state] = 0;
-    if (rules.find_category(st.issue->category) == nullptr) {
-      extra_categories[st.issue->category] = 0;
+  for (const auto& [category, by_state] : counts_) {
+    if (rules.find_category(category) == nullptr) extra_categories[category] = 0;
+    for (const auto& [state, n] : by_state) {
+      if (rules.find_state(state) == nullptr) extra_states[state] = 0;
     }
   }
   std::unordered_map<std::string, std::size_t> column;
@@ -73,43 +87,47 @@ void count_by_category(std::span<const Standing> standings, const RuleSet& rules
   };
   for (const CodeLabel& c : rules.categories) add_row(c.code, c.label);
   for (const auto& [code, unused] : extra_categories) add_row(code, code);
-  for (const Standing& st : standings) {
-    CategoryCounts& counts = rows[row.at(st.issue->category)];
-    ++counts.by_state[column.at(st.issue->state)];
-    ++counts.total;
+  for (const auto& [category, by_state] : counts_) {
+    CategoryCounts& counts = rows[row.at(category)];
+    for (const auto& [state, n] : by_state) {
+      counts.by_state[column.at(state)] += n;
+      counts.total += n;
+    }
   }
 }
 
-std::vector<UnitRanking> child_rows(std::span<const Standing> standings, const UnitTree& units,
-                                    const std::string& unit) {
-  std::vector<UnitRanking> rows;
-  std::unordered_map<std::string, std::size_t> row_of;
+ChildTally::ChildTally(const UnitTree& units, const std::string& unit)
+    : units_(&units), base_(units.path(unit)) {
   for (const Unit* child : units.children(unit)) {
-    row_of.emplace(child->code, rows.size());
-    rows.push_back({{child->code, child->name}});
+    row_of_.emplace(child->code, rows_.size());
+    rows_.push_back({{child->code, child->name}});
   }
+}
+
+void ChildTally::add(const Standing& st) {
   // Tree paths read "/cc/cc.c03/cc.c03.t07/": the segment after the
   // jurisdiction's own path names the child, with no walk up the tree.
-  const std::string& base = units.path(unit);
-  for (const Standing& st : standings) {
-    const std::string& path = units.path(owner_of(*st.issue));
-    if (path.size() <= base.size() || path.compare(0, base.size(), base) != 0) continue;
-    const std::size_t end = path.find('/', base.size());
-    auto it = row_of.find(path.substr(base.size(), end - base.size()));
-    if (it == row_of.end()) continue;
-    UnitRanking& r = rows[it->second];
-    ++r.total;
-    if (st.cleared) ++r.cleared;
-    if (st.long_term) ++r.long_term;
-    if (st.overdue.overdue) {
-      ++r.overdue;
-      r.days_overdue += st.overdue.days_overdue;
-    }
-    if (!st.cleared && st.issue->level == Level::Red) ++r.red;
-    if (!st.cleared && st.issue->level == Level::Yellow) ++r.yellow;
+  const std::string& path = units_->path(owner_of(*st.issue));
+  if (path.size() <= base_.size() || path.compare(0, base_.size(), base_) != 0) return;
+  const std::size_t end = path.find('/', base_.size());
+  auto it = row_of_.find(path.substr(base_.size(), end - base_.size()));
+  if (it == row_of_.end()) return;
+  UnitRanking& r = rows_[it->second];
+  ++r.total;
+  if (st.cleared) ++r.cleared;
+  if (st.long_term) ++r.long_term;
+  if (st.overdue.overdue) {
+    ++r.overdue;
+    r.days_overdue += st.overdue.days_overdue;
   }
-  for (UnitRanking& r : rows) r.rate = ratio(r.cleared, r.total - r.long_term);
-  return rows;
+  if (!st.cleared && st.issue->level == Level::Red) ++r.red;
+  if (!st.cleared && st.issue->level == Level::Yellow) ++r.yellow;
+}
+
+std::vector<UnitRanking> ChildTally::rows() const {
+  std::vector<UnitRanking> out = rows_;
+  for (UnitRanking& r : out) r.rate = ratio(r.cleared, r.total - r.long_term);
+  return out;
 }
 
 void rank(std::vector<UnitRanking>& rows, const RankingRules& rule, double jurisdiction_rate) {

@@ -4,8 +4,10 @@
 // shared by the weekly report and the battle map so that a figure means the
 // same in both.
 
-#include <span>
+#include <cstddef>
+#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/core/issue.h"
@@ -29,22 +31,41 @@ Standing standing_of(const Issue& issue, const RuleSet& rules, Date overdue_on);
 
 // In the subtree of `unit` by its location, responsible or lead unit.
 bool in_jurisdiction(const Issue& issue, const UnitTree& units, const std::string& unit);
+bool in_jurisdiction(const Placement& place, const UnitTree& units, const std::string& unit);
 // The unit a problem counts for: its responsible unit, else its location.
 const std::string& owner_of(const Issue& issue);
 UnitRef unit_ref(const UnitTree& units, const std::string& code);
 double ratio(int part, int whole);  // 0 when `whole` is 0
 void count_level(LevelCounts& counts, Level level);
 
-// Category × state counts. Columns: the rules' states in their order, then
-// any other state a problem is in, sorted; rows likewise for categories.
-void count_by_category(std::span<const Standing> standings, const RuleSet& rules,
-                       std::vector<CodeLabel>& states, std::vector<CategoryCounts>& rows);
+// Category × state counts, taken problem by problem.
+class CategoryTally {
+ public:
+  void add(const Issue& issue);
+  // Columns: the rules' states in their order, then any other state a
+  // problem is in, sorted; rows likewise for categories.
+  void lay_out(const RuleSet& rules, std::vector<CodeLabel>& states,
+               std::vector<CategoryCounts>& rows) const;
 
-// The child units of `unit` in tree order, each with the problems whose
-// owner lies in its subtree counted (total, cleared, long term, rate,
-// overdue, days overdue, open red and yellow); not yet ranked.
-std::vector<UnitRanking> child_rows(std::span<const Standing> standings, const UnitTree& units,
-                                    const std::string& unit);
+ private:
+  std::map<std::string, std::map<std::string, int>> counts_;  // category -> state -> problems
+};
+
+// The child units of `unit` in tree order, each counting the problems whose
+// owner lies in its subtree (total, cleared, long term, rate, overdue, days
+// overdue, open red and yellow), taken problem by problem; not yet ranked.
+class ChildTally {
+ public:
+  ChildTally(const UnitTree& units, const std::string& unit);
+  void add(const Standing& st);
+  std::vector<UnitRanking> rows() const;
+
+ private:
+  const UnitTree* units_;
+  std::string base_;  // the jurisdiction's tree path
+  std::vector<UnitRanking> rows_;
+  std::unordered_map<std::string, std::size_t> row_of_;
+};
 
 // Sorts the rows into their ranking (rate, then fewer red, then fewer days
 // overdue, units without problems last) and hands out the red flag and the

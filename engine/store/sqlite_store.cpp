@@ -344,9 +344,10 @@ class SqliteReadView final : public ReadView {
   }
 
   void scan_histories(const std::string& jurisdiction, Instant before,
-                      const std::function<void(std::vector<Event>&&)>& visit) override {
+                      const HistoryVisitor& visit) override {
     SQLite::Statement s(db_, std::string(R"(SELECT e.issue_id, e.version, e.type, e.actor, e.at,
-                                                   e.pack_version, e.payload
+                                                   e.pack_version, e.payload, issues.unit,
+                                                   issues.responsible_unit, issues.lead_unit
                                             FROM events e JOIN issues ON issues.id = e.issue_id
                                             WHERE )") +
                                  kInJurisdiction +
@@ -356,15 +357,21 @@ class SqliteReadView final : public ReadView {
     s.bind(":jq", upper_bound_of(jpath));
     s.bind(":before", format_instant(before));
     std::vector<Event> history;
+    Placement now;
     while (s.executeStep()) {
       Event e = event_from_row(s);
       if (!history.empty() && history.back().issue_id != e.issue_id) {
-        visit(std::move(history));
+        visit(std::move(history), now);
         history.clear();
+      }
+      if (history.empty()) {
+        now.unit = s.getColumn(7).getString();
+        now.responsible_unit = s.getColumn(8).getString();
+        now.lead_unit = s.getColumn(9).getString();
       }
       history.push_back(std::move(e));
     }
-    if (!history.empty()) visit(std::move(history));
+    if (!history.empty()) visit(std::move(history), now);
   }
 
   std::vector<User> users_with_roles(const std::vector<std::string>& roles) override {

@@ -39,7 +39,7 @@ bool fill_open_changes(WriteBackend& backend, ReadView& view, const std::string&
     // first start) are recorded again with the rest.
     backend.clear_open_changes();
     const Instant end_of_time = *parse_instant("9999-01-01T00:00:00Z");
-    view.scan_histories(root, end_of_time, [&](std::vector<Event>&& history) {
+    view.scan_histories(root, end_of_time, [&](std::vector<Event>&& history, const Placement&) {
       for (const OpenChange& change : open_changes(history)) backend.record_open_change(change);
     });
     backend.set_meta(kFilledKey, "1");

@@ -184,9 +184,11 @@ class ReadView {
   virtual std::vector<Issue> escalating_between(Instant from, Instant to,
                                                 const std::string& jurisdiction) = 0;
   // The whole history of every problem in `jurisdiction` (as it stands now),
-  // events before `before` only, one problem at a time in id order.
+  // events before `before` only, one problem at a time in id order, each
+  // with where the problem is now.
+  using HistoryVisitor = std::function<void(std::vector<Event>&&, const Placement& now)>;
   virtual void scan_histories(const std::string& jurisdiction, Instant before,
-                              const std::function<void(std::vector<Event>&&)>& visit) = 0;
+                              const HistoryVisitor& visit) = 0;
   // Users holding any of `roles` who have an e-mail address.
   virtual std::vector<User> users_with_roles(const std::vector<std::string>& roles) = 0;
   virtual OutboxPage outbox(const OutboxQuery& query) = 0;

@@ -343,6 +343,56 @@ TEST_F(StandardCampaign, ACountyReportCountsItsJurisdictionOnly) {
   EXPECT_EQ(county1.ranking[0].total, 1);  // 1 only: 2 and 7 sit at the county itself
 }
 
+TEST_F(StandardCampaign, ListsCutToALimitKeepTheirFirstItemsAndEveryFigure) {
+  ASSERT_GE(report_.overdue.size(), 2u);
+  ASSERT_GE(report_.returns.size(), 2u);
+  ReportInput input{log_.rules(), log_.units(),        "cc", {2025, 47}, log_.histories(),
+                    {},           "按周报送整改进展。"};
+  input.list_limit = 1;
+  const WeeklyReport cut = weekly_report(input);
+  EXPECT_EQ(ids_of(cut.overdue), std::vector<std::int64_t>{report_.overdue[0].id});
+  EXPECT_EQ(ids_of(cut.returns), std::vector<std::int64_t>{report_.returns[0].id});
+  EXPECT_LE(cut.due_next_week.size(), 1u);
+  EXPECT_EQ(boost::json::serialize(to_json(cut.totals)),
+            boost::json::serialize(to_json(report_.totals)));
+  EXPECT_EQ(report_.totals.due_next_week, static_cast<int>(report_.due_next_week.size()));
+  const std::string text = report_text(cut);
+  EXPECT_NE(text.find("（共 " + std::to_string(report_.totals.overdue) + " 项，列出前 1 项）"),
+            std::string::npos);
+  EXPECT_EQ(report_text(report_).find("列出前"), std::string::npos);
+  EXPECT_NE(report_html(cut).find("列出前 1 项"), std::string::npos);
+}
+
+TEST_F(StandardCampaign, OnePassBuildsEachJurisdictionsReportAsIfAlone) {
+  const std::vector<std::string> codes{"cc.c02", "cc", "cc.c01", "cc.c01.t01"};
+  WeeklyReports all({log_.rules(), log_.units(), "", {2025, 47}, {}, {}, "按周报送整改进展。"},
+                    codes);
+  for (const std::vector<Event>& history : log_.histories()) all.add(history);
+  const std::vector<WeeklyReport> reports = all.finish();
+  ASSERT_EQ(reports.size(), codes.size());
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    EXPECT_EQ(boost::json::serialize(to_json(reports[i])),
+              boost::json::serialize(to_json(log_.report("2025-W47", codes[i]))))
+        << codes[i];
+  }
+}
+
+TEST_F(StandardCampaign, AProblemMovedOutSinceCountsOnlyWhereItIsNow) {
+  WeeklyReports reports({log_.rules(), log_.units(), "", {2025, 47}, {}, {}, ""},
+                        {"cc.c02", "cc.c01"});
+  for (const std::vector<Event>& history : log_.histories()) {
+    Issue now;
+    for (const Event& e : history) now = apply(std::move(now), e);
+    Placement place{now.unit, now.responsible_unit, now.lead_unit};
+    if (now.id == 3) place = {"cc.c01", "cc.c01", ""};  // handed to the other county since
+    reports.add(history, &place);
+  }
+  const std::vector<WeeklyReport> r = reports.finish();
+  EXPECT_EQ(r[0].totals.total, 2);  // 4 and 8; 3 was here at the week's end but is not now
+  EXPECT_EQ(ids_of(r[0].overdue), std::vector<std::int64_t>{4});
+  EXPECT_EQ(r[1].totals.total, 3);  // nor does 3 count for where it was not then
+}
+
 TEST(WeeklyReport, RefusesAnUnknownUnitOrWeek) {
   const CampaignLog log;
   EXPECT_THROW(log.report("2025-W47", "cc.c09"), std::invalid_argument);
