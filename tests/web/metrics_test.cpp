@@ -213,6 +213,28 @@ TEST_F(Metrics, CountsTheWritersBatchesAndTimesTheirCommits) {
   EXPECT_EQ(after.sum("qingling_http_requests_in_flight"), 1);  // the scrape itself
 }
 
+TEST_F(Metrics, CountsRequestsTheServerRefusesBeforeAnyRouteAndItsOpenConnections) {
+  const Scrape before = scrape();
+  const std::string huge =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(64 * 1024, 'b') +
+      "\r\n\r\n";
+  ASSERT_TRUE(as("").raw(huge).starts_with("HTTP/1.1 431"));
+  ASSERT_TRUE(as("").raw("NOT HTTP AT ALL\r\n\r\n").starts_with("HTTP/1.1 400"));
+  const Scrape after = scrape();
+  const auto refused = [&](const Scrape& s, const char* status) {
+    return s.sum("qingling_http_refused_total", {{"status", status}});
+  };
+  EXPECT_EQ(refused(after, "431") - refused(before, "431"), 1);
+  EXPECT_EQ(refused(after, "400") - refused(before, "400"), 1);
+  // Nothing a route answered: the per-route counts did not see them.
+  EXPECT_EQ(after.sum("qingling_http_requests_total", {{"status", "4xx"}}),
+            before.sum("qingling_http_requests_total", {{"status", "4xx"}}));
+  // The scraping client's own connection at least; the refused ones closed.
+  EXPECT_GE(after.sum("qingling_http_connections"), 1);
+  EXPECT_LE(after.sum("qingling_http_connections"), 4);
+  EXPECT_TRUE(after.has("qingling_http_connections_closed_at_limit_total"));
+}
+
 TEST_F(Metrics, CountsProblemsByStateAsTheApiLists) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(create_issue().at("id").as_int64());

@@ -169,6 +169,7 @@ struct App::Impl {
     m.writer_queue_depth = [this] { return writer->queue_depth(); };
     m.reader_queue_depth = [this] { return readers->queue_depth(); };
     m.problems_by_state = [this] { return battle.count_by_state(); };
+    m.open_connections = [this] { return server ? server->connections() : 0; };
     m.outbox_backlog = [this] { return outbox_counter.count(); };
     if (options.notify) {
       m.mail = [this] {
@@ -313,6 +314,9 @@ struct App::Impl {
           return observer->handle(std::move(req), std::move(client));
         },
         [this](const Request& req) { return api->admit(req); }, options.limits);
+    server->observe({[this](unsigned status) { metrics.observe_refusal(status); },
+                     [this] { metrics.connection_turned_away(); },
+                     [this] { metrics.connection_evicted(); }});
   }
 };
 

@@ -48,6 +48,11 @@ struct HttpServer::State {
   std::size_t max_connections = 0;  // limits.max_connections, held below the open-file limit
   std::mutex waiting_mutex;
   std::list<std::weak_ptr<Connection>> waiting;
+  ServerEvents events;
+
+  void refused(unsigned status) const {
+    if (events.refused) events.refused(status);
+  }
 
   State(net::io_context& io, Handler h, Admit a, ServerLimits l)
       : ioc(io),
@@ -169,9 +174,11 @@ Response plain_error(http::status status, unsigned version, const std::string& d
   return res;
 }
 
-// `detail` is a literal: no owning temporaries inside co_await (GCC 12).
-net::awaitable<void> write_error(beast::tcp_stream& stream, http::status status,
-                                 const char* detail) {
+// Answers a request the server refuses itself, and counts it. `detail` is a
+// literal: no owning temporaries inside co_await (GCC 12).
+net::awaitable<void> write_error(const HttpServer::State& s, beast::tcp_stream& stream,
+                                 http::status status, const char* detail) {
+  s.refused(static_cast<unsigned>(status));
   Response res = plain_error(status, 11, detail);
   co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
 }
@@ -196,13 +203,13 @@ net::awaitable<void> serve_connection(std::shared_ptr<Connection> connection,
     if (!end_waiting(*s, connection)) co_return;  // closed to make room
     if (ec) {
       if (ec == http::error::header_limit) {
-        co_await write_error(stream, http::status::request_header_fields_too_large,
+        co_await write_error(*s, stream, http::status::request_header_fields_too_large,
                              "The request headers are too large.");
       } else if (ec == http::error::body_limit) {
-        co_await write_error(stream, http::status::payload_too_large,
+        co_await write_error(*s, stream, http::status::payload_too_large,
                              "The request body is too large.");
       } else if (!normal_end(ec) && ec != http::error::partial_message) {
-        co_await write_error(stream, http::status::bad_request,
+        co_await write_error(*s, stream, http::status::bad_request,
                              "The request is not valid HTTP/1.1.");
       }
       break;
@@ -210,13 +217,14 @@ net::awaitable<void> serve_connection(std::shared_ptr<Connection> connection,
     // Decide before reading a byte of the body: who may send it, and how much.
     Admission admission = co_await s->admit(parser.get());
     if (admission.refusal) {
+      s->refused(admission.refusal->result_int());
       admission.refusal->keep_alive(false);
       co_await http::async_write(stream, *admission.refusal, net::as_tuple(net::use_awaitable));
       break;
     }
     const auto length = parser.content_length();
     if (length && *length > admission.body_limit) {
-      co_await write_error(stream, http::status::payload_too_large,
+      co_await write_error(*s, stream, http::status::payload_too_large,
                            "The request body is too large.");
       break;
     }
@@ -224,7 +232,7 @@ net::awaitable<void> serve_connection(std::shared_ptr<Connection> connection,
         length ? static_cast<std::size_t>(*length) : (parser.chunked() ? admission.body_limit : 0);
     BodyReservation reservation(s->body_bytes, s->limits.body_budget, expected);
     if (!reservation.granted()) {
-      co_await write_error(stream, http::status::service_unavailable,
+      co_await write_error(*s, stream, http::status::service_unavailable,
                            "The server is busy receiving other uploads; retry shortly.");
       break;
     }
@@ -253,16 +261,16 @@ net::awaitable<void> serve_connection(std::shared_ptr<Connection> connection,
                              std::chrono::duration_cast<std::chrono::seconds>(elapsed).count());
     }
     if (too_slow) {
-      co_await write_error(stream, http::status::request_timeout,
+      co_await write_error(*s, stream, http::status::request_timeout,
                            "The request body arrives too slowly.");
       break;
     }
     if (ec) {
       if (ec == http::error::body_limit) {
-        co_await write_error(stream, http::status::payload_too_large,
+        co_await write_error(*s, stream, http::status::payload_too_large,
                              "The request body is too large.");
       } else if (!normal_end(ec)) {
-        co_await write_error(stream, http::status::bad_request,
+        co_await write_error(*s, stream, http::status::bad_request,
                              "The request is not valid HTTP/1.1.");
       }
       break;
@@ -308,10 +316,15 @@ net::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> s) {
     }
     // At the limit, a client that sends a request now goes before one that
     // only holds a connection open.
-    if (s->connections.load() >= s->max_connections && !evict_oldest_waiting(*s)) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      continue;
+    if (s->connections.load() >= s->max_connections) {
+      if (evict_oldest_waiting(*s)) {
+        if (s->events.evicted) s->events.evicted();
+      } else {
+        if (s->events.turned_away) s->events.turned_away();
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
     }
     ++s->connections;
     auto executor = socket.get_executor();
@@ -347,6 +360,10 @@ void HttpServer::listen(const std::string& address, std::uint16_t port) {
 }
 
 std::uint16_t HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+
+void HttpServer::observe(ServerEvents events) { state_->events = std::move(events); }
+
+std::size_t HttpServer::connections() const { return state_->connections.load(); }
 
 void HttpServer::stop() {
   if (state_->stopping.exchange(true)) return;

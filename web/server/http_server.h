@@ -47,6 +47,18 @@ struct Admission {
 };
 using Admit = std::function<net::awaitable<Admission>(const Request& header_only)>;
 
+// What the server does on its own, before or without the handler: told to
+// whoever counts it (/metrics). Each may be empty; each must not block.
+struct ServerEvents {
+  // A request answered by the server itself and its connection closed:
+  // 400, 408, 413, 431, 503 (body budget), or the admission's refusal.
+  std::function<void(unsigned status)> refused;
+  // A connection closed at the limit: a new one turned away, or the one
+  // idle longest closed to make room.
+  std::function<void()> turned_away;
+  std::function<void()> evicted;
+};
+
 // Accepts connections on one address and serves each with a coroutine on
 // its own strand: read (bounded), dispatch, write, repeat while keep-alive.
 class HttpServer {
@@ -63,6 +75,10 @@ class HttpServer {
   // connections and says so on stderr.
   void listen(const std::string& address, std::uint16_t port);
   std::uint16_t port() const;
+  // Set before listen().
+  void observe(ServerEvents events);
+  // Connections open now.
+  std::size_t connections() const;
   // Stops accepting; connections finish their current request.
   void stop();
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -84,6 +85,12 @@ struct Metrics::Impl {
   pm::Histogram& batch_commands;
   pm::Histogram& commit_time;
   pm::Counter& failed_batches;
+  pm::Family<pm::Counter>& refused;
+  pm::Family<pm::Counter>& closed_at_limit;
+  pm::Counter& turned_away;
+  pm::Counter& evicted;
+  std::mutex refusing;  // refusals are rare: a lock finds their series
+  std::map<unsigned, pm::Counter*> refused_by_status;
 
   // Fixed at construction, so finding a route's series takes no lock.
   std::unordered_map<std::string_view, std::size_t> route_of;
@@ -120,7 +127,20 @@ struct Metrics::Impl {
                            .Name("qingling_writer_failed_batches_total")
                            .Help("Writer transactions rolled back whole (every command failed).")
                            .Register(registry)
-                           .Add({})) {
+                           .Add({})),
+        refused(pm::BuildCounter()
+                    .Name("qingling_http_refused_total")
+                    .Help("Requests the server answered itself and closed, before any route: "
+                          "malformed, too slow, too large, over the upload budget or not "
+                          "admitted, by status.")
+                    .Register(registry)),
+        closed_at_limit(pm::BuildCounter()
+                            .Name("qingling_http_connections_closed_at_limit_total")
+                            .Help("Connections closed at the connection limit: a new one turned "
+                                  "away, or the one idle longest closed to make room.")
+                            .Register(registry)),
+        turned_away(closed_at_limit.Add({{"reason", "turned_away"}})),
+        evicted(closed_at_limit.Add({{"reason", "idle_evicted"}})) {
     routes.push_back(kUnmatched);
     for (std::string_view r : routes) {
       if (route_of.try_emplace(r, route_names.size()).second) route_names.push_back(r);
@@ -211,6 +231,12 @@ struct Metrics::Impl {
       }
       out.push_back(std::move(f));
     }
+    if (sources.open_connections) {
+      auto f = family("qingling_http_connections", "Client connections open now.",
+                      pm::MetricType::Gauge);
+      add_gauge(f, {}, static_cast<double>(sources.open_connections()));
+      out.push_back(std::move(f));
+    }
     if (sources.problems_by_state) {
       auto f = family("qingling_problems", "Problems by workflow state.", pm::MetricType::Gauge);
       for (const auto& [state, n] : sources.problems_by_state()) {
@@ -234,6 +260,16 @@ void Metrics::observe_request(std::string_view route, std::string_view method, u
   impl_->request_counter(r, m, class_index(status)).Increment();
   impl_->route_latency(r, m).Observe(seconds(took));
 }
+
+void Metrics::observe_refusal(unsigned status) {
+  std::lock_guard lock(impl_->refusing);
+  pm::Counter*& c = impl_->refused_by_status[status];
+  if (c == nullptr) c = &impl_->refused.Add({{"status", std::to_string(status)}});
+  c->Increment();
+}
+
+void Metrics::connection_turned_away() { impl_->turned_away.Increment(); }
+void Metrics::connection_evicted() { impl_->evicted.Increment(); }
 
 void Metrics::request_started() { impl_->in_flight.Increment(); }
 void Metrics::request_finished() { impl_->in_flight.Decrement(); }

@@ -37,6 +37,7 @@ struct MetricSources {
   // Ladder steps fired: reminders (no level), then to green, yellow, red.
   std::function<std::array<std::uint64_t, 4>()> escalations_fired;
   std::function<std::vector<std::pair<std::string, std::size_t>>()> problems_by_state;
+  std::function<std::size_t()> open_connections;
 };
 
 // Thread-safe. Recording is an atomic increment or a histogram's short lock
@@ -56,6 +57,11 @@ class Metrics {
   // Requests being handled now.
   void request_started();
   void request_finished();
+  // A request the server answered itself before the API (HttpServer's
+  // ServerEvents), by status; a connection closed at the limit.
+  void observe_refusal(unsigned status);
+  void connection_turned_away();
+  void connection_evicted();
   // One writer transaction (see store::Writer::on_batch).
   void observe_batch(std::size_t commands, std::chrono::nanoseconds commit_time, bool committed);
 
