@@ -122,7 +122,7 @@ void configure(SQLite::Database& db) { db.setBusyTimeout(kBusyTimeoutMs); }
 class SqliteReadView final : public ReadView {
  public:
   explicit SqliteReadView(const std::filesystem::path& file)
-      : db_(file.string(), SQLite::OPEN_READONLY),
+      : db_(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX),
         issue_(db_, "SELECT body FROM issues WHERE id = ?"),
         events_(db_, kSelectEventsOfIssue) {
     configure(db_);
