@@ -8,6 +8,21 @@ namespace qingling::codec {
 namespace json = boost::json;
 namespace {
 
+// A stored document parsed into a buffer on the caller's stack: its nodes
+// need no allocation of their own (larger documents spill to the heap).
+// The value lives as long as the parser.
+class LocalParse {
+ public:
+  explicit LocalParse(std::string_view text)
+      : resource_(buffer_, sizeof buffer_), value_(json::parse(text, &resource_)) {}
+  const json::object& object() const { return value_.as_object(); }
+
+ private:
+  unsigned char buffer_[16 * 1024];
+  json::monotonic_resource resource_;
+  json::value value_;
+};
+
 json::array dates_to_json(const std::vector<Date>& dates) {
   json::array out;
   out.reserve(dates.size());
@@ -164,7 +179,8 @@ std::string encode_payload(const Event& e) {
 
 void decode_payload(std::string_view text, Event& e) {
   try {
-    const json::object o = json::parse(text).as_object();
+    const LocalParse parsed(text);
+    const json::object& o = parsed.object();
     e.action = string_of(o, "action");
     e.from_state = string_of(o, "from");
     e.to_state = string_of(o, "to");
@@ -216,7 +232,8 @@ std::string encode_issue(const Issue& i) {
 
 Issue decode_issue(std::string_view text) {
   try {
-    const json::object o = json::parse(text).as_object();
+    const LocalParse parsed(text);
+    const json::object& o = parsed.object();
     Issue i;
     i.id = o.at("id").to_number<std::int64_t>();
     i.version = int_of(o, "version");
