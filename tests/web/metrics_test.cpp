@@ -14,8 +14,8 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "tests/support/smtp_sink.h"
 #include "tests/web/api_fixture.h"
+#include "tests/web/mail_api_fixture.h"
 #include "web/api/api.h"
 
 namespace qingling::testing {
@@ -333,24 +333,8 @@ TEST_F(MetricsAccess, LoopbackClientsScrapeFreelyOthersNeedTheMetricsToken) {
 }
 
 // The ladder and the mail: a real SMTP server that refuses one recipient.
-class MetricsOfMail : public ApiTest {
+class MetricsOfMail : public MailApiTest {
  protected:
-  void configure(web::AppOptions& options) override {
-    std::filesystem::create_directories(test_dir() / "received");
-    sink_ = std::make_unique<SmtpSink>(test_dir() / "received");
-    options.mail.smtp_url = sink_->url();
-    options.mail.from = "dcs@chengchuan.example";
-  }
-  void SetUp() override {
-    ApiTest::SetUp();
-    add_user("admin", "cc", "admin");
-    add_user("refused", "cc", "supervisor", "reject-chen@chengchuan.example");
-  }
-  void TearDown() override {
-    ApiTest::TearDown();
-    sink_.reset();
-  }
-
   // The outbox's messages by state, once the sender has dealt with them all.
   std::map<std::string, int> settled_outbox() {
     for (int i = 0; i < 400; ++i) {
@@ -366,8 +350,6 @@ class MetricsOfMail : public ApiTest {
     }
     return {};
   }
-
-  std::unique_ptr<SmtpSink> sink_;
 };
 
 TEST_F(MetricsOfMail, CountsStepsFiredByLevelAndMailSentOrGivenUp) {

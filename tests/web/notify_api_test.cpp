@@ -7,32 +7,16 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/smtp_sink.h"
 #include "tests/web/api_fixture.h"
+#include "tests/web/mail_api_fixture.h"
 
 namespace qingling::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class NotifyApi : public ApiTest {
+class NotifyApi : public MailApiTest {
  protected:
-  void configure(web::AppOptions& options) override {
-    std::filesystem::create_directories(test_dir() / "received");
-    sink_ = std::make_unique<SmtpSink>(test_dir() / "received");
-    options.mail.smtp_url = sink_->url();
-    options.mail.from = "dcs@chengchuan.example";
-  }
-  void SetUp() override {
-    ApiTest::SetUp();
-    add_user("admin", "cc", "admin");
-    add_user("refused", "cc", "supervisor", "reject-chen@chengchuan.example");
-  }
-  void TearDown() override {
-    ApiTest::TearDown();
-    sink_.reset();
-  }
-
   // A problem assigned to 东溪镇's village with deadline Friday 2026-10-16.
   std::int64_t assigned() {
     auto issue = create_issue();
@@ -57,8 +41,6 @@ class NotifyApi : public ApiTest {
     }
     return false;
   }
-
-  std::unique_ptr<SmtpSink> sink_;
 };
 
 TEST_F(NotifyApi, AProblemRisesInLevelAndTheListFiltersByIt) {
