@@ -190,15 +190,15 @@ TEST_F(CliTest, AuditVerifyReportsTheFirstEditedRow) {
 }
 
 TEST_F(CliTest, GenFillsANewDataFolderWithTheDemoAndProblemsWithWholeHistories) {
-  auto gen = run({"gen", "--data", dir_.string(), "--problems", "400", "--seed", "7"});
+  auto gen = run({"gen", "--data", dir_.string(), "--problems", "800", "--seed", "7"});
   ASSERT_EQ(gen.status, 0) << gen.text;
-  EXPECT_NE(gen.text.find("generated 400 problems"), std::string::npos) << gen.text;
+  EXPECT_NE(gen.text.find("generated 800 problems"), std::string::npos) << gen.text;
   std::int64_t total = 0;
   {
     SQLite::Database db((dir_ / "qingling.db").string(), SQLite::OPEN_READONLY);
     EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
     total = db.execAndGet("SELECT COUNT(*) FROM issues").getInt64();
-    EXPECT_GT(total, 400);  // the demo campaign first
+    EXPECT_GT(total, 800);  // the demo campaign first
     // Every problem is where its events leave it, and the open count's
     // changes add up to the problems not cleared.
     EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM issues i WHERE version != "
@@ -209,12 +209,12 @@ TEST_F(CliTest, GenFillsANewDataFolderWithTheDemoAndProblemsWithWholeHistories) 
               db.execAndGet("SELECT COUNT(*) FROM issues WHERE cleared = 0").getInt64());
     // Spread over states, with some overdue and some escalated by the ladder.
     EXPECT_GE(db.execAndGet("SELECT COUNT(DISTINCT state) FROM issues WHERE id > " +
-                            std::to_string(total - 400))
+                            std::to_string(total - 800))
                   .getInt(),
               5);
     EXPECT_GT(
         db.execAndGet("SELECT COUNT(*) FROM events WHERE type = 'escalation' AND issue_id > " +
-                      std::to_string(total - 400))
+                      std::to_string(total - 800))
             .getInt64(),
         0);
   }
@@ -235,6 +235,19 @@ TEST_F(CliTest, GenFillsANewDataFolderWithTheDemoAndProblemsWithWholeHistories) 
   auto map = client.get("/api/v1/dashboard");
   ASSERT_EQ(map.status, 200u) << map.body;
   EXPECT_EQ(boost::json::parse(map.body).at("headline").at("total").as_int64(), total);
+
+  // The weekly report counts every problem and lists the first 100 of each
+  // list, longest overdue first.
+  auto weekly = client.get("/api/v1/reports/weekly");
+  ASSERT_EQ(weekly.status, 200u) << weekly.body;
+  const boost::json::object report = boost::json::parse(weekly.body).as_object();
+  const std::int64_t overdue = report.at("totals").at("overdue").as_int64();
+  EXPECT_GT(overdue, 100);
+  const auto& listed = report.at("overdue").as_array();
+  ASSERT_EQ(static_cast<std::int64_t>(listed.size()), std::min<std::int64_t>(overdue, 100));
+  EXPECT_GE(listed.front().at("days_overdue").as_int64(),
+            listed.back().at("days_overdue").as_int64());
+  EXPECT_LE(report.at("due_next_week").as_array().size(), 100u);
 }
 
 TEST_F(CliTest, ServeIdleTimeoutCutsOffAClientThatNeverEndsItsHeader) {
