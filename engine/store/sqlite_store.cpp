@@ -7,7 +7,10 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <type_traits>
+#include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -95,6 +98,34 @@ std::optional<Issue> first_issue(SQLite::Statement& s, std::int64_t id) {
   return codec::decode_issue(s.getColumn(0).getString());
 }
 
+// The issues table's columns, in the order issue_row gives their values.
+constexpr const char* kIssueColumns[] = {"id",
+                                         "version",
+                                         "state",
+                                         "clock",
+                                         "category",
+                                         "source",
+                                         "severity",
+                                         "unit",
+                                         "unit_path",
+                                         "responsible_unit",
+                                         "responsible_path",
+                                         "lead_unit",
+                                         "lead_path",
+                                         "title",
+                                         "description",
+                                         "deadline",
+                                         "created_at",
+                                         "updated_at",
+                                         "body",
+                                         "level",
+                                         "next_escalation_at",
+                                         "external_ref",
+                                         "cleared"};
+
+// A value of the issues row: NULL, an integer or text.
+using Cell = std::variant<std::monostate, std::int64_t, std::string>;
+
 constexpr const char* kInJurisdiction =
     "((unit_path >= :jp AND unit_path < :jq)"
     " OR (responsible_path >= :jp AND responsible_path < :jq)"
@@ -122,7 +153,10 @@ void configure(SQLite::Database& db) { db.setBusyTimeout(kBusyTimeoutMs); }
 class SqliteReadView final : public ReadView {
  public:
   explicit SqliteReadView(const std::filesystem::path& file)
-      : db_(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX),
+      : SqliteReadView(file.string(), SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX) {}
+  // `name` is a file's path, or an SQLite URI when `flags` has OPEN_URI.
+  SqliteReadView(const std::string& name, int flags)
+      : db_(name, flags),
         issue_(db_, "SELECT body FROM issues WHERE id = ?"),
         events_(db_, kSelectEventsOfIssue) {
     configure(db_);
@@ -434,12 +468,16 @@ class SqliteWriteBackend final : public WriteBackend {
         db_, R"(INSERT INTO events (seq, issue_id, version, type, actor, at, pack_version, payload,
                                     prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
-    upsert_issue_ = std::make_unique<SQLite::Statement>(db_, R"(INSERT OR REPLACE INTO issues
-                  (id, version, state, clock, category, source, severity, unit, unit_path,
-                   responsible_unit, responsible_path, lead_unit, lead_path, title, description,
-                   deadline, created_at, updated_at, body, level, next_escalation_at,
-                   external_ref, cleared)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+    std::string columns;
+    std::string marks;
+    for (const char* c : kIssueColumns) {
+      columns += std::string(columns.empty() ? "" : ", ") + c;
+      marks += marks.empty() ? "?" : ", ?";
+    }
+    insert_issue_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT INTO issues (" + columns + ") VALUES (" + marks + ")");
+    stored_issue_ =
+        std::make_unique<SQLite::Statement>(db_, "SELECT " + columns + " FROM issues WHERE id = ?");
     insert_open_change_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT INTO open_changes (issue_id, day, delta) VALUES (?, ?, ?)");
   }
@@ -521,48 +559,101 @@ class SqliteWriteBackend final : public WriteBackend {
            event.pack_version, codec::encode_payload(event));
   }
 
+  // The issues row of `after`, a value for each of kIssueColumns in order.
+  static std::vector<Cell> issue_row(const Issue& after, DeadlineClock clock,
+                                     std::optional<Instant> next_escalation,
+                                     const UnitTree& units) {
+    const auto text_or_null = [](const std::string& text) -> Cell {
+      if (text.empty()) return std::monostate{};
+      return text;
+    };
+    return {after.id,
+            std::int64_t{after.version},
+            after.state,
+            std::string(codec::to_string(clock)),
+            after.category,
+            after.source,
+            after.severity,
+            after.unit,
+            units.path(after.unit),
+            after.responsible_unit,
+            units.path(after.responsible_unit),
+            after.lead_unit,
+            units.path(after.lead_unit),
+            after.title,
+            after.description,
+            after.deadline ? Cell{format_date(after.deadline->date)} : Cell{std::monostate{}},
+            format_instant(after.created_at),
+            format_instant(after.updated_at),
+            codec::encode_issue(after),
+            std::string(to_string(after.level)),
+            next_escalation ? Cell{sqlite::to_millis(*next_escalation)} : Cell{std::monostate{}},
+            text_or_null(after.external_ref),
+            std::int64_t{after.cleared_at ? 1 : 0}};
+  }
+
+  static void bind_cell(SQLite::Statement& s, int index, const Cell& cell) {
+    std::visit(
+        [&](const auto& v) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+            s.bind(index);
+          } else {
+            s.bind(index, v);
+          }
+        },
+        cell);
+  }
+
+  static bool same(const SQLite::Column& stored, const Cell& cell) {
+    if (std::holds_alternative<std::monostate>(cell)) return stored.isNull();
+    if (const auto* n = std::get_if<std::int64_t>(&cell)) {
+      return stored.isInteger() && stored.getInt64() == *n;
+    }
+    const std::string& text = std::get<std::string>(cell);
+    return stored.isText() &&
+           std::string_view(stored.getText(), static_cast<std::size_t>(stored.getBytes())) == text;
+  }
+
+  // A new problem is inserted; a known one has only the columns that
+  // changed set, so that SQLite rewrites only the indexes over them: a
+  // progress report touches the row and the index by update time, where a
+  // replaced row was deleted from and inserted into every index (nine).
   void write_issue(const Issue& after, DeadlineClock clock, std::optional<Instant> next_escalation,
                    const UnitTree& units) {
-    SQLite::Statement& s = *upsert_issue_;
-    s.reset();
-    s.clearBindings();
-    s.bind(1, after.id);
-    s.bind(2, after.version);
-    s.bind(3, after.state);
-    s.bind(4, std::string(codec::to_string(clock)));
-    s.bind(5, after.category);
-    s.bind(6, after.source);
-    s.bind(7, after.severity);
-    s.bind(8, after.unit);
-    s.bind(9, units.path(after.unit));
-    s.bind(10, after.responsible_unit);
-    s.bind(11, units.path(after.responsible_unit));
-    s.bind(12, after.lead_unit);
-    s.bind(13, units.path(after.lead_unit));
-    s.bind(14, after.title);
-    s.bind(15, after.description);
-    if (after.deadline) {
-      s.bind(16, format_date(after.deadline->date));
-    } else {
-      s.bind(16);
-    }
-    s.bind(17, format_instant(after.created_at));
-    s.bind(18, format_instant(after.updated_at));
-    s.bind(19, codec::encode_issue(after));
-    s.bind(20, std::string(to_string(after.level)));
     note_written(next_escalation);
-    if (next_escalation) {
-      s.bind(21, sqlite::to_millis(*next_escalation));
+    const std::vector<Cell> row = issue_row(after, clock, next_escalation, units);
+    SQLite::Statement& stored = *stored_issue_;
+    stored.reset();
+    stored.bind(1, after.id);
+    if (!stored.executeStep()) {
+      SQLite::Statement& s = *insert_issue_;
+      s.reset();
+      s.clearBindings();
+      for (std::size_t i = 0; i < row.size(); ++i) bind_cell(s, static_cast<int>(i) + 1, row[i]);
+      s.exec();
     } else {
-      s.bind(21);
+      std::string set;
+      std::vector<std::size_t> changed;
+      for (std::size_t i = 1; i < row.size(); ++i) {  // not the id
+        if (same(stored.getColumn(static_cast<int>(i)), row[i])) continue;
+        set += std::string(set.empty() ? "" : ", ") + kIssueColumns[i] + " = ?";
+        changed.push_back(i);
+      }
+      stored.reset();
+      if (!changed.empty()) {
+        std::unique_ptr<SQLite::Statement>& update = update_issue_[set];
+        if (!update) {
+          update = std::make_unique<SQLite::Statement>(
+              db_, "UPDATE issues SET " + set + " WHERE id = ?");
+        }
+        update->reset();
+        update->clearBindings();
+        int index = 1;
+        for (std::size_t i : changed) bind_cell(*update, index++, row[i]);
+        update->bind(index, after.id);
+        update->exec();
+      }
     }
-    if (after.external_ref.empty()) {
-      s.bind(22);
-    } else {
-      s.bind(22, after.external_ref);
-    }
-    s.bind(23, after.cleared_at ? 1 : 0);
-    s.exec();
     if (collecting_) written_.summaries.push_back(summary_of(after));
   }
 
@@ -875,7 +966,10 @@ class SqliteWriteBackend final : public WriteBackend {
   std::unique_ptr<SQLite::Statement> load_issue_;
   std::unique_ptr<SQLite::Statement> last_link_;
   std::unique_ptr<SQLite::Statement> insert_event_;
-  std::unique_ptr<SQLite::Statement> upsert_issue_;
+  std::unique_ptr<SQLite::Statement> insert_issue_;
+  std::unique_ptr<SQLite::Statement> stored_issue_;
+  // UPDATE statements by the columns they set.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> update_issue_;
   std::unique_ptr<SQLite::Statement> insert_open_change_;
   std::optional<Instant> earliest_written_;
   bool collecting_ = false;
@@ -904,6 +998,11 @@ class SqliteDatabase final : public Database {
 
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file) {
   return std::make_unique<SqliteDatabase>(file);
+}
+
+std::unique_ptr<ReadView> open_sqlite_reader(const std::string& uri) {
+  return std::make_unique<SqliteReadView>(
+      uri, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX);
 }
 
 void backup_sqlite(const std::filesystem::path& from, const std::filesystem::path& to) {
