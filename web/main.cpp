@@ -15,6 +15,7 @@
 #include "engine/notify/forecast.h"
 #include "engine/store/accounts.h"
 #include "engine/store/audit.h"
+#include "engine/store/read_only_media.h"
 #include "engine/store/store.h"
 #include "rules/loader/pack_loader.h"
 #include "web/cli_data.h"
@@ -293,8 +294,20 @@ int audit_verify(const std::filesystem::path& data) {
       std::cerr << "qingling: no database at " << file << "\n";
       return 1;
     }
-    auto db = store::open_sqlite(file);
-    auto view = db->open_reader();
+    std::unique_ptr<store::Database> db;
+    std::unique_ptr<store::ReadView> view;
+    try {
+      db = store::open_sqlite(file);
+      view = db->open_reader();
+    } catch (const std::exception&) {
+      // A folder on a read-only file system (a snapshot, a backup medium, a
+      // disk the kernel stopped writing) cannot take what the ordinary open
+      // writes beside the database; nothing can change it either.
+      if (!store::read_only_file_system(data)) throw;
+      std::cerr << "qingling: " << data.string()
+                << " is on a read-only file system; reading the database as it is\n";
+      view = store::open_sqlite_on_read_only_media(file);
+    }
     const auto report = store::verify_chain(*view);
     if (report.ok()) {
       std::cout << "audit chain intact: " << report.entries << " entries verified\n";

@@ -326,6 +326,11 @@ class Database {
 // Throws SQLite's exception type (std::runtime_error) when it cannot.
 std::unique_ptr<Database> open_sqlite(const std::filesystem::path& file);
 
+// A view of the SQLite database named by `uri` (https://sqlite.org/uri.html,
+// "file:/path?immutable=1"), opened read-only, for what a path cannot say.
+// Creates and migrates nothing. Throws SQLite's exception type.
+std::unique_ptr<ReadView> open_sqlite_reader(const std::string& uri);
+
 // Every problem of `jurisdiction`, oldest first, read page by page (for the
 // ledger export and the calendar feed). `keep` may drop some as they come.
 std::vector<Issue> issues_in(ReadView& view, const std::string& jurisdiction,

@@ -16,6 +16,7 @@
 #include "engine/notify/weekly.h"
 #include "engine/store/accounts.h"
 #include "engine/store/outbox_backlog.h"
+#include "engine/store/read_only_media.h"
 #include "engine/store/store.h"
 #include "engine/store/writer.h"
 #include "rules/loader/seed_loader.h"
@@ -224,10 +225,15 @@ struct App::Impl {
     if (res.result() != http::status::internal_server_error || reads) co_return res;
     store::StorageFault fault = writer->storage_fault();
     // Evidence is written beside the database before its event: a file that
-    // did not fit fails before the writer sees it.
+    // did not fit, or a folder turned read-only, fails before the writer
+    // sees it. And SQLite reports a write that a read-only file system
+    // refused as a disk I/O error. So ask the file system.
     std::error_code ec;
     const auto space = std::filesystem::space(options.data_dir, ec);
-    if (fault == store::StorageFault::none && !ec && space.available < body_bytes + kLowSpace) {
+    if (store::read_only_file_system(options.data_dir)) {
+      fault = store::StorageFault::read_only;
+    } else if (fault == store::StorageFault::none && !ec &&
+               space.available < body_bytes + kLowSpace) {
       fault = store::StorageFault::full;
     }
     if (auto storage = storage_problem(head, fault)) co_return std::move(*storage);
