@@ -1,13 +1,17 @@
-// The data folder on storage that fails: a small tmpfs that fills up, and a
-// file system mounted read-only. Mounting needs root (CI runs as root);
-// elsewhere these tests skip and say why.
+// The data folder on storage that fails: a small tmpfs that fills up, a
+// file system mounted read-only, and an ext4 disk that fails while serving.
+// Mounting needs root (CI runs as root); elsewhere these tests skip and say
+// why.
 //
 // A full disk: writes are refused 507 problem+json "Storage full", reads go
 // on, nothing acknowledged is lost, and once space is freed writes work
 // again and the audit chain verifies. A read-only data folder: `serve`
 // refuses to start and names the folder (serving reads only would still
 // fail every sign-in and every write, which a user would find out piece by
-// piece; refusing says it once, at the start).
+// piece; refusing says it once, at the start); `audit verify` reads it. A
+// disk the kernel turns read-only while serving: writes are refused 503
+// problem+json "Storage read-only", reads go on, /healthz and /readyz stay
+// 200 (a restart would not help), and nothing acknowledged is lost.
 
 #include <sys/mount.h>
 #include <sys/stat.h>
