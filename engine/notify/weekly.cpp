@@ -15,7 +15,8 @@ constexpr const char* kLastRunKey = "weekly_report_run";
 constexpr std::size_t kReportListLimit = 100;
 
 // The reports of `jurisdictions` for `week`, from one scan of the histories
-// before the week's end: the smallest scan covering them all.
+// before the week's end: of the unit's own jurisdiction for one report, of
+// the whole tree for several.
 std::vector<report::WeeklyReport> reports_of(store::ReadView& view, const RuleSet& rules,
                                              const UnitTree& units,
                                              std::vector<std::string> jurisdictions,
