@@ -19,7 +19,7 @@ constexpr std::size_t kReportListLimit = 100;
 // the whole tree for several.
 std::vector<report::WeeklyReport> reports_of(store::ReadView& view, const RuleSet& rules,
                                              const UnitTree& units,
-                                             std::vector<std::string> jurisdictions,
+                                             const std::vector<std::string>& jurisdictions,
                                              report::IsoWeek week) {
   const Instant end =
       rules.zone.at_local(report::sunday_of(week) + std::chrono::days{1}, std::chrono::minutes{0});
@@ -28,7 +28,7 @@ std::vector<report::WeeklyReport> reports_of(store::ReadView& view, const RuleSe
   report::WeeklyReports reports(
       report::ReportInput{
           rules, units, scope, week, {}, ranking_of(w), w.requirements, kReportListLimit},
-      std::move(jurisdictions));
+      jurisdictions);
   view.scan_histories(scope, end,
                       [&](std::vector<Event>&& h, const Placement& now) { reports.add(h, &now); });
   return reports.finish();
@@ -126,6 +126,7 @@ std::optional<Instant> WeeklyMailer::tick() {
     }
   }
   std::vector<store::Notification> mail;
+  mail.reserve(readers.size() + talks.size());
   for (const store::User& user : readers) {
     mail.push_back({user.email, user.display_name.empty() ? user.name : user.display_name, "report",
                     slot, by_unit.at(user.unit)});
@@ -135,7 +136,9 @@ std::optional<Instant> WeeklyMailer::tick() {
   std::vector<std::string> talk_log;
   const std::string week_text = report::format_iso_week(week);
   for (const auto& [code, name] : talks) {
-    talk_log.push_back(R"({"unit":")" + code + R"(","week":")" + week_text + R"("})");
+    std::string entry = R"({"unit":")";
+    entry.append(code).append(R"(","week":")").append(week_text).append(R"("})");
+    talk_log.push_back(std::move(entry));
     const Unit* unit = units->find(code);
     if (unit == nullptr || unit->email.empty()) continue;
     store::OutboxItem item;

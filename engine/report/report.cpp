@@ -232,7 +232,7 @@ struct WeeklyReports::Impl {
   WeeklyReport report_of(Jurisdiction& j) const;
 };
 
-WeeklyReports::WeeklyReports(const ReportInput& in, std::vector<std::string> jurisdictions)
+WeeklyReports::WeeklyReports(const ReportInput& in, const std::vector<std::string>& jurisdictions)
     : impl_(std::make_unique<Impl>(in)) {
   if (!valid(in.week)) {
     throw std::invalid_argument("weekly report: no week " + format_iso_week(in.week));

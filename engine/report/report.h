@@ -237,7 +237,7 @@ class WeeklyReports {
  public:
   // `input.unit` and `input.histories` are not read; the references in
   // `input` must outlive this object. Throws as weekly_report does.
-  WeeklyReports(const ReportInput& input, std::vector<std::string> jurisdictions);
+  WeeklyReports(const ReportInput& input, const std::vector<std::string>& jurisdictions);
   ~WeeklyReports();
   WeeklyReports(const WeeklyReports&) = delete;
   WeeklyReports& operator=(const WeeklyReports&) = delete;
